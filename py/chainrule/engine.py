@@ -1,0 +1,259 @@
+"""A scalar autodiff engine in the manner of micrograd, with one recipe per op.
+
+Every op is an `Op`: a display symbol, a forward function over the operands' data and a
+backward function giving each operand's gradient contribution from the upstream gradient.
+The backward formulas are PyTorch's (float64), so special values (inf, nan, kinks) come out
+the same. Keeping forward and backward as data, not closures, lets the same graph be
+re-evaluated when an input changes and lets the stepper apply one contribution at a time.
+"""
+
+import math
+from typing import Callable, NamedTuple
+
+inf = math.inf
+nan = math.nan
+
+
+class Op(NamedTuple):
+    """One operation: `forward(*xs) -> out`, `backward(g, out, *xs) -> grads per operand`."""
+
+    symbol: str
+    forward: Callable[..., float]
+    backward: Callable[..., tuple]
+
+
+# IEEE-754 arithmetic: Python's float raises where C and PyTorch return inf or nan.
+
+def _div(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or a != a:
+            return nan
+        return math.copysign(inf, a) * math.copysign(1.0, b)
+
+
+def _is_odd_integer(b):
+    return b.is_integer() and abs(b) < 2**53 and int(b) % 2 == 1
+
+
+def _pow(a, b):
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        return -inf if a < 0 and _is_odd_integer(b) else inf
+    except ValueError:
+        if a == 0:  # zero to a negative power
+            return -inf if math.copysign(1.0, a) < 0 and _is_odd_integer(b) else inf
+        return nan  # negative base, fractional exponent
+
+
+def _exp(a):
+    try:
+        return math.exp(a)
+    except OverflowError:
+        return inf
+
+
+def _log(a):
+    if a == 0:
+        return -inf
+    return math.log(a) if a > 0 or a != a else nan
+
+
+def _sqrt(a):
+    return math.sqrt(a) if a >= 0 or a != a else nan
+
+
+def _sin(a):
+    return math.sin(a) if math.isfinite(a) else nan
+
+
+def _cos(a):
+    return math.cos(a) if math.isfinite(a) else nan
+
+
+def _sigmoid(a):
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = _exp(a)  # for a < 0 this never overflows, and a NaN falls through here too
+    return e / (1.0 + e)
+
+
+def _sign(a):
+    return 1.0 if a > 0 else -1.0 if a < 0 else 0.0 if a == 0 else nan
+
+
+def _maximum(a, b):
+    if a != a or b != b:
+        return nan
+    return a if a >= b else b
+
+
+def _minimum(a, b):
+    if a != a or b != b:
+        return nan
+    return a if a <= b else b
+
+
+def _pick_larger(g, a, b):
+    # torch.maximum: the larger operand takes the gradient; a tie splits it in half.
+    return (g / 2 if a == b else 0.0 if a < b else g,
+            g / 2 if a == b else 0.0 if a > b else g)
+
+
+def _pick_smaller(g, a, b):
+    return (g / 2 if a == b else 0.0 if a > b else g,
+            g / 2 if a == b else 0.0 if a < b else g)
+
+
+def _pow_value_backward(g, out, a, b):
+    # torch masks both gradients with where(): no 0 * inf = nan where the derivative is 0.
+    ga = 0.0 if b == 0 else g * (b * _pow(a, b - 1))
+    gb = 0.0 if (a == 0 and b >= 0) else g * (out * _log(a))
+    return (ga, gb)
+
+
+ADD = Op("+", lambda a, b: a + b, lambda g, out, a, b: (g, g))
+SUB = Op("-", lambda a, b: a - b, lambda g, out, a, b: (g, -g))
+MUL = Op("*", lambda a, b: a * b, lambda g, out, a, b: (g * b, g * a))
+DIV = Op("/", _div, lambda g, out, a, b: (_div(g, b), -g * _div(_div(a, b), b)))
+NEG = Op("neg", lambda a: -a, lambda g, out, a: (-g,))
+POW = Op("**", _pow, _pow_value_backward)
+EXP = Op("exp", _exp, lambda g, out, a: (g * out,))
+LOG = Op("log", _log, lambda g, out, a: (_div(g, a),))
+TANH = Op("tanh", math.tanh, lambda g, out, a: (g * (1 - out * out),))
+RELU = Op("relu", lambda a: 0.0 if a <= 0 else a, lambda g, out, a: (0.0 if a <= 0 else g,))
+SIGMOID = Op("sigmoid", _sigmoid, lambda g, out, a: (g * (1 - out) * out,))
+SQRT = Op("sqrt", _sqrt, lambda g, out, a: (_div(g, 2 * out),))
+SIN = Op("sin", _sin, lambda g, out, a: (g * _cos(a),))
+COS = Op("cos", _cos, lambda g, out, a: (g * -_sin(a),))
+ABS = Op("abs", abs, lambda g, out, a: (g * _sign(a),))
+MAXIMUM = Op("max", _maximum, lambda g, out, a, b: _pick_larger(g, a, b))
+MINIMUM = Op("min", _minimum, lambda g, out, a, b: _pick_smaller(g, a, b))
+
+
+def _format_exponent(c):
+    return str(int(c)) if c.is_integer() and abs(c) < 1e15 else repr(c)
+
+
+def power_op(c):
+    """`x ** c` for a constant c: the exponent is part of the op, not a node of the graph."""
+    def backward(g, out, a):
+        return (0.0 if c == 0 else g * (c * _pow(a, c - 1)),)
+    return Op(f"**{_format_exponent(c)}", lambda a: _pow(a, c), backward)
+
+
+class Value:
+    """A scalar in a compute graph: its data, its gradient and the op that made it."""
+
+    __slots__ = ("data", "grad", "label", "parents", "_op")
+
+    def __init__(self, data, label="", parents=(), _op=None):
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self.parents = parents
+        self._op = _op
+
+    @property
+    def op(self):
+        return self._op.symbol if self._op else ""
+
+    @property
+    def is_leaf(self):
+        return not self.parents
+
+    def _apply(self, op, *others):
+        operands = (self, *(o if isinstance(o, Value) else Value(o) for o in others))
+        return Value(op.forward(*[p.data for p in operands]), parents=operands, _op=op)
+
+    def __add__(self, other): return self._apply(ADD, other)
+    def __radd__(self, other): return Value(other)._apply(ADD, self)
+    def __sub__(self, other): return self._apply(SUB, other)
+    def __rsub__(self, other): return Value(other)._apply(SUB, self)
+    def __mul__(self, other): return self._apply(MUL, other)
+    def __rmul__(self, other): return Value(other)._apply(MUL, self)
+    def __truediv__(self, other): return self._apply(DIV, other)
+    def __rtruediv__(self, other): return Value(other)._apply(DIV, self)
+    def __neg__(self): return self._apply(NEG)
+    def __pos__(self): return self
+
+    def __pow__(self, other):
+        if isinstance(other, Value):
+            return self._apply(POW, other)
+        return self._apply(power_op(float(other)))
+
+    def __rpow__(self, other): return Value(other)._apply(POW, self)
+
+    def exp(self): return self._apply(EXP)
+    def log(self): return self._apply(LOG)
+    def tanh(self): return self._apply(TANH)
+    def relu(self): return self._apply(RELU)
+    def sigmoid(self): return self._apply(SIGMOID)
+    def sqrt(self): return self._apply(SQRT)
+    def sin(self): return self._apply(SIN)
+    def cos(self): return self._apply(COS)
+    def __abs__(self): return self._apply(ABS)
+    abs = __abs__
+
+    def maximum(self, other): return self._apply(MAXIMUM, other)
+    def minimum(self, other): return self._apply(MINIMUM, other)
+
+    def local_grads(self, upstream=1.0):
+        """Each operand's gradient contribution for this node's upstream gradient."""
+        ps = self.parents
+        return self._op.backward(upstream, self.data, *[p.data for p in ps])
+
+    def topological_order(self):
+        """Every node this one depends on, operands before results, without recursion."""
+        order, seen = [], set()
+        stack = [(self, False)]
+        while stack:
+            v, expanded = stack.pop()
+            if expanded:
+                order.append(v)
+            elif v not in seen:
+                seen.add(v)
+                stack.append((v, True))
+                stack.extend((p, False) for p in reversed(v.parents) if p not in seen)
+        return order
+
+    def forward(self, order=None):
+        """Recompute every node's data from the leaves, e.g. after an input changed."""
+        for v in order or self.topological_order():
+            if v.parents:
+                v.data = v._op.forward(*[p.data for p in v.parents])
+        return self.data
+
+    def backward(self):
+        # Grads are reset first, so calling backward twice gives the same result, not double.
+        order = self.topological_order()
+        for v in order:
+            v.grad = 0.0
+        self.grad = 1.0
+        for v in reversed(order):
+            ps = v.parents
+            if not ps:
+                continue
+            if len(ps) == 2:
+                a, b = ps
+                ga, gb = v._op.backward(v.grad, v.data, a.data, b.data)
+                a.grad += ga
+                b.grad += gb
+            else:
+                (a,) = ps
+                (ga,) = v._op.backward(v.grad, v.data, a.data)
+                a.grad += ga
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+def maximum(a, b):
+    return a.maximum(b) if isinstance(a, Value) else Value(a).maximum(b)
+
+
+def minimum(a, b):
+    return a.minimum(b) if isinstance(a, Value) else Value(a).minimum(b)

@@ -1,0 +1,358 @@
+"""The expression language: a safe subset of Python that builds a graph of Values.
+
+Text is parsed with `ast` and walked against a whitelist: a table from AST node type to
+handler, where anything missing from the table is refused with a message naming it.
+Nothing is ever `eval`-ed. `parse` raises `ExprError` and nothing else, for any input.
+"""
+
+import ast
+import math
+from dataclasses import dataclass, field
+
+from .engine import Value, maximum, minimum
+
+MAX_SOURCE_CHARS = 20_000
+MAX_GRAPH_NODES = 5_000
+
+UNARY_FUNCTIONS = {
+    "exp": Value.exp, "log": Value.log, "tanh": Value.tanh, "relu": Value.relu,
+    "sigmoid": Value.sigmoid, "sqrt": Value.sqrt, "sin": Value.sin, "cos": Value.cos,
+    "abs": Value.abs,
+}
+BINARY_FUNCTIONS = {"max": maximum, "min": minimum, "pow": lambda a, b: a ** b}
+FUNCTIONS = {**UNARY_FUNCTIONS, **BINARY_FUNCTIONS}
+
+BINARY_OPERATORS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a ** b,
+}
+
+# What the user wrote, in words, for constructs the language refuses.
+CONSTRUCT_NAMES = {
+    ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambdas",
+    ast.ListComp: "list comprehensions", ast.SetComp: "set comprehensions",
+    ast.DictComp: "dict comprehensions", ast.GeneratorExp: "generator expressions",
+    ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts", ast.Set: "sets",
+    ast.Compare: "comparisons", ast.BoolOp: "'and'/'or'", ast.IfExp: "conditional expressions",
+    ast.JoinedStr: "strings", ast.Starred: "starred arguments", ast.NamedExpr: "':=' assignments",
+    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield", ast.Slice: "slices",
+    ast.Import: "imports", ast.ImportFrom: "imports", ast.FunctionDef: "function definitions",
+    ast.AsyncFunctionDef: "function definitions", ast.ClassDef: "class definitions",
+    ast.Return: "return", ast.Delete: "del", ast.AugAssign: "augmented assignments like '+='",
+    ast.AnnAssign: "annotated assignments", ast.For: "for loops", ast.AsyncFor: "for loops",
+    ast.While: "while loops", ast.If: "if statements", ast.With: "with statements",
+    ast.AsyncWith: "with statements", ast.Raise: "raise", ast.Try: "try statements",
+    ast.Assert: "assert", ast.Global: "global", ast.Nonlocal: "nonlocal", ast.Pass: "pass",
+    ast.Break: "break", ast.Continue: "continue", ast.Match: "match statements",
+}
+OPERATOR_SYMBOLS = {
+    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+    ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Not: "not", ast.Invert: "~",
+}
+
+
+class ExprError(Exception):
+    """A problem with the user's text, located at a 1-based line and column."""
+
+    def __init__(self, message, line=1, col=1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+    def __str__(self):
+        return f"line {self.line}, column {self.col}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a piece of text stands in the source: 1-based line, 0-based columns."""
+
+    line: int
+    start: int
+    end: int
+
+
+@dataclass
+class Program:
+    """The result of parsing: the output Value and the names that lead to it."""
+
+    source: str
+    output: Value
+    values: dict = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)
+    literals: dict = field(default_factory=dict)  # input name -> Span of its number in source
+
+
+def parse(source):
+    """Parse program text into a graph of Values. Raises ExprError, and nothing else."""
+    if not isinstance(source, str):
+        raise ExprError("the program must be text")
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ExprError(f"the program is {len(source):,} characters long; "
+                        f"the limit is {MAX_SOURCE_CHARS:,}")
+    try:
+        tree = ast.parse(source, mode="exec")
+    except SyntaxError as e:
+        raise _syntax_error(source, e) from None
+    except (RecursionError, MemoryError):
+        raise ExprError("the expression is nested or chained too deeply for the parser; "
+                        "split it over several lines with names") from None
+    except Exception as e:  # e.g. ValueError for a NUL byte on older Pythons
+        raise ExprError(f"the text cannot be read: {e}") from None
+    try:
+        return _Builder(source).build(tree)
+    except ExprError:
+        raise
+    except RecursionError:
+        raise ExprError("the expression is nested too deeply") from None
+    except Exception as e:  # a bug here must still reach the user as a message, not a crash
+        raise ExprError(f"the program could not be evaluated: {e}") from None
+
+
+def _syntax_error(source, e):
+    line = e.lineno or 1
+    col = e.offset or 1
+    lines = source.splitlines()
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    message = e.msg or "invalid syntax"
+    if text:
+        message = f"{message}: '{_shorten(text)}'"
+    return ExprError(message, line, max(col, 1))
+
+
+def _shorten(text, limit=40):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _number(node):
+    """The float of a numeric literal, optionally signed (`-3`, `+2.5`), else None."""
+    sign = 1.0
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        if isinstance(node.op, ast.USub):
+            sign = -sign
+        node = node.operand
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        try:
+            number = float(node.value)
+        except OverflowError:
+            return None
+        return sign * number if math.isfinite(number) else None
+    return None
+
+
+class _Builder:
+    def __init__(self, source):
+        self.source = source
+        self.lines = source.splitlines()
+        self.values = {}
+        self.inputs = {}
+        self.literals = {}
+        self.assigned_at = {}
+        self.statement = 0
+        self.current = None
+        self.node_count = 0
+
+    def error(self, node, message):
+        line = getattr(node, "lineno", 1)
+        return ExprError(message, line, self.char_col(line, getattr(node, "col_offset", 0)) + 1)
+
+    def char_col(self, line, byte_col):
+        # ast columns count UTF-8 bytes; the editor counts characters.
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore"))
+
+    def quote(self, node):
+        segment = ast.get_source_segment(self.source, node) or ""
+        return f"'{_shorten(' '.join(segment.split()))}'"
+
+    def refuse(self, node):
+        kind = type(node)
+        if kind is ast.Constant:
+            what = {str: "strings", bytes: "bytes", bool: "True/False", complex: "complex numbers",
+                    type(None): "None", type(...): "'...'"}.get(type(node.value), "this constant")
+            if type(node.value) in (int, float):
+                return self.error(node, f"the number {self.quote(node)} is too large")
+        else:
+            what = CONSTRUCT_NAMES.get(kind, f"'{kind.__name__}'")
+        return self.error(node, f"{what} are not available: {self.quote(node)}"
+                          if what.endswith("s") else f"{what} is not available: {self.quote(node)}")
+
+    # statements ------------------------------------------------------------
+
+    def build(self, tree):
+        if not tree.body:
+            raise ExprError("the program is empty: write an expression such as 'a*b + c'")
+        for i, stmt in enumerate(tree.body):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name):
+                self.assigned_at.setdefault(stmt.targets[0].id, (i, stmt))
+        output = None
+        for i, stmt in enumerate(tree.body):
+            self.statement, self.current = i, stmt
+            output = self.run(stmt)
+        return Program(self.source, output, self.values, self.inputs, self.literals)
+
+    def run(self, stmt):
+        if isinstance(stmt, ast.Expr):
+            return self.evaluate(stmt.value)
+        if not isinstance(stmt, ast.Assign):
+            raise self.refuse(stmt)
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            raise self.error(stmt, "assign to one name at a time, like 'x = 2': "
+                                   + self.quote(stmt))
+        target = stmt.targets[0]
+        name = target.id
+        if name in FUNCTIONS:
+            raise self.error(target, f"'{name}' is a function and cannot be assigned to")
+        first, first_stmt = self.assigned_at[name]
+        if first != self.statement:
+            raise self.error(target, f"'{name}' is already assigned on line {first_stmt.lineno}; "
+                                     "choose a new name")
+        number = _number(stmt.value)
+        if number is not None:
+            value = self.leaf(number, name)
+            self.inputs[name] = value
+            self.literals[name] = self.span(stmt.value)
+        else:
+            value = self.evaluate(stmt.value)
+            if not value.label:  # an alias (`z = x`) keeps the name it was first given
+                value.label = name
+        self.values[name] = value
+        return value
+
+    def span(self, node):
+        line = node.lineno
+        return Span(line, self.char_col(line, node.col_offset),
+                    self.char_col(node.end_lineno, node.end_col_offset))
+
+    # expressions -----------------------------------------------------------
+
+    def leaf(self, number, label=""):
+        self.count(1, None)
+        return Value(number, label=label)
+
+    def count(self, n, node):
+        self.node_count += n
+        if self.node_count > MAX_GRAPH_NODES:
+            raise self.error(node or self.current, f"the graph would have more than "
+                             f"{MAX_GRAPH_NODES:,} nodes; make the program smaller")
+
+    def evaluate(self, root):
+        # Post-order over the tree with an explicit stack: long chains like a+b+c+... nest
+        # thousands deep on the left, which would exhaust Python's (and the browser's) stack.
+        stack = [(root, None)]
+        results = []
+        while stack:
+            node, children = stack.pop()
+            if children is None:
+                handler = EXPRESSION_HANDLERS.get(type(node))
+                if handler is None:
+                    raise self.refuse(node)
+                children = handler(self, node)
+                stack.append((node, children))
+                stack.extend((c, None) for c in reversed(children))
+            else:
+                args = results[len(results) - len(children):]
+                del results[len(results) - len(children):]
+                results.append(self.combine(node, args))
+        return results[0]
+
+    def combine(self, node, args):
+        if isinstance(node, ast.Name):
+            return self.lookup(node)
+        if isinstance(node, ast.Constant) or (isinstance(node, ast.UnaryOp) and not args):
+            return self.leaf(_number(node))
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.UAdd):
+                return args[0]
+            return self.made(node, -args[0])
+        if isinstance(node, ast.BinOp):
+            if len(args) == 1:  # x ** <number>: the exponent belongs to the op
+                return self.made(node, args[0] ** _number(node.right))
+            return self.made(node, BINARY_OPERATORS[type(node.op)](*args))
+        name = node.func.id
+        if name == "pow" and len(args) == 1:
+            return self.made(node, args[0] ** _number(node.args[1]))
+        return self.made(node, FUNCTIONS[name](*args))
+
+    def made(self, node, value):
+        self.count(2, node)  # the result node and its operator node
+        return value
+
+    def lookup(self, node):
+        name = node.id
+        if name in self.values:
+            return self.values[name]
+        if name in self.inputs:
+            return self.inputs[name]
+        if name in FUNCTIONS:
+            raise self.error(node, f"'{name}' is a function: call it, like {name}(x)")
+        if name in self.assigned_at:
+            line = self.assigned_at[name][1].lineno
+            raise self.error(node, f"'{name}' is used before it is assigned (on line {line})")
+        value = self.leaf(1.0, name)
+        self.inputs[name] = value
+        return value
+
+
+def _name_children(builder, node):
+    return []
+
+
+def _constant_children(builder, node):
+    if _number(node) is None:
+        raise builder.refuse(node)
+    return []
+
+
+def _unary_children(builder, node):
+    if not isinstance(node.op, (ast.USub, ast.UAdd)):
+        symbol = OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)
+        raise builder.error(node, f"the operator '{symbol}' is not available: {builder.quote(node)}")
+    return [] if _number(node) is not None else [node.operand]
+
+
+def _binary_children(builder, node):
+    if type(node.op) not in BINARY_OPERATORS:
+        symbol = OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)
+        raise builder.error(node, f"the operator '{symbol}' is not available "
+                                  f"(use + - * / **): {builder.quote(node)}")
+    if isinstance(node.op, ast.Pow) and _number(node.right) is not None:
+        return [node.left]
+    return [node.left, node.right]
+
+
+def _call_children(builder, node):
+    func = node.func
+    if not isinstance(func, ast.Name):
+        raise builder.refuse(func) if type(func) in CONSTRUCT_NAMES else \
+            builder.error(node, f"only named functions can be called: {builder.quote(node)}")
+    name = func.id
+    if name not in FUNCTIONS:
+        raise builder.error(func, f"unknown function '{name}' in {builder.quote(node)}; "
+                                  f"available: {', '.join(FUNCTIONS)}")
+    if node.keywords:
+        raise builder.error(node.keywords[0], f"keyword arguments are not available: {builder.quote(node)}")
+    for arg in node.args:
+        if isinstance(arg, ast.Starred):
+            raise builder.refuse(arg)
+    wanted = 1 if name in UNARY_FUNCTIONS else 2
+    if len(node.args) != wanted:
+        raise builder.error(node, f"{name}() takes {wanted} argument{'s' * (wanted > 1)}, "
+                                  f"got {len(node.args)}: {builder.quote(node)}")
+    if name == "pow" and _number(node.args[1]) is not None:
+        return [node.args[0]]
+    return list(node.args)
+
+
+EXPRESSION_HANDLERS = {
+    ast.Name: _name_children,
+    ast.Constant: _constant_children,
+    ast.UnaryOp: _unary_children,
+    ast.BinOp: _binary_children,
+    ast.Call: _call_children,
+}
