@@ -74,14 +74,12 @@ def _cos(a):
 
 
 def _sigmoid(a):
-    if a >= 0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = _exp(a)  # for a < 0 this never overflows, and a NaN falls through here too
-    return e / (1.0 + e)
+    # PyTorch's formula; below about -709.78 exp overflows and the result is exactly 0.
+    return 1.0 / (1.0 + _exp(-a))
 
 
 def _sign(a):
-    return 1.0 if a > 0 else -1.0 if a < 0 else 0.0 if a == 0 else nan
+    return 1.0 if a > 0 else -1.0 if a < 0 else 0.0  # sign(nan) is 0, as in torch.sgn
 
 
 def _maximum(a, b):
@@ -110,7 +108,7 @@ def _pick_smaller(g, a, b):
 def _pow_value_backward(g, out, a, b):
     # torch masks both gradients with where(): no 0 * inf = nan where the derivative is 0.
     ga = 0.0 if b == 0 else g * (b * _pow(a, b - 1))
-    gb = 0.0 if (a == 0 and b >= 0) else g * (out * _log(a))
+    gb = g * (0.0 if (a == 0 and b >= 0) else out * _log(a))
     return (ga, gb)
 
 
@@ -123,7 +121,7 @@ POW = Op("**", _pow, _pow_value_backward)
 EXP = Op("exp", _exp, lambda g, out, a: (g * out,))
 LOG = Op("log", _log, lambda g, out, a: (_div(g, a),))
 TANH = Op("tanh", math.tanh, lambda g, out, a: (g * (1 - out * out),))
-RELU = Op("relu", lambda a: 0.0 if a <= 0 else a, lambda g, out, a: (0.0 if a <= 0 else g,))
+RELU = Op("relu", lambda a: 0.0 if a < 0 else a, lambda g, out, a: (0.0 if a <= 0 else g,))
 SIGMOID = Op("sigmoid", _sigmoid, lambda g, out, a: (g * (1 - out) * out,))
 SQRT = Op("sqrt", _sqrt, lambda g, out, a: (_div(g, 2 * out),))
 SIN = Op("sin", _sin, lambda g, out, a: (g * _cos(a),))
@@ -137,11 +135,21 @@ def _format_exponent(c):
     return str(int(c)) if c.is_integer() and abs(c) < 1e15 else repr(c)
 
 
+def _pow_constant(a, c):
+    # PyTorch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x), which differ from C's
+    # pow at -0.0 and -inf; the backward pass goes through the same path for c - 1.
+    if c == 0.5:
+        return _sqrt(a)
+    if c == -0.5:
+        return _div(1.0, _sqrt(a))
+    return _pow(a, c)
+
+
 def power_op(c):
     """`x ** c` for a constant c: the exponent is part of the op, not a node of the graph."""
     def backward(g, out, a):
-        return (0.0 if c == 0 else g * (c * _pow(a, c - 1)),)
-    return Op(f"**{_format_exponent(c)}", lambda a: _pow(a, c), backward)
+        return (0.0 if c == 0 else g * (c * _pow_constant(a, c - 1)),)
+    return Op(f"**{_format_exponent(c)}", lambda a: _pow_constant(a, c), backward)
 
 
 class Value:
@@ -228,9 +236,11 @@ class Value:
 
     def backward(self):
         # Grads are reset first, so calling backward twice gives the same result, not double.
+        # They start at -0.0, which is "no contribution yet": -0.0 + x is x for every x,
+        # -0.0 included, so a lone contribution keeps its sign of zero as in PyTorch.
         order = self.topological_order()
         for v in order:
-            v.grad = 0.0
+            v.grad = -0.0
         self.grad = 1.0
         for v in reversed(order):
             ps = v.parents

@@ -45,7 +45,7 @@ def _text_and_precedence(v, budget):
     mine = PRECEDENCE.get(op, ATOM)
     parts = []
     for k, p in enumerate(v.parents):
-        built = _text_and_precedence(p, budget)
+        built = _text_and_precedence(p, budget - 1)
         if built is None:
             return None
         part, theirs = built

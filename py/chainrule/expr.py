@@ -7,6 +7,8 @@ Nothing is ever `eval`-ed. `parse` raises `ExprError` and nothing else, for any 
 
 import ast
 import math
+import re
+import warnings
 from dataclasses import dataclass, field
 
 from .engine import Value, maximum, minimum
@@ -41,13 +43,14 @@ CONSTRUCT_NAMES = {
     ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield", ast.Slice: "slices",
     ast.Import: "imports", ast.ImportFrom: "imports", ast.FunctionDef: "function definitions",
     ast.AsyncFunctionDef: "function definitions", ast.ClassDef: "class definitions",
-    ast.Return: "return", ast.Delete: "del", ast.AugAssign: "augmented assignments like '+='",
+    ast.Return: "return", ast.Delete: "del", ast.AugAssign: "augmented assignment ('+=')",
     ast.AnnAssign: "annotated assignments", ast.For: "for loops", ast.AsyncFor: "for loops",
     ast.While: "while loops", ast.If: "if statements", ast.With: "with statements",
     ast.AsyncWith: "with statements", ast.Raise: "raise", ast.Try: "try statements",
     ast.Assert: "assert", ast.Global: "global", ast.Nonlocal: "nonlocal", ast.Pass: "pass",
     ast.Break: "break", ast.Continue: "continue", ast.Match: "match statements",
 }
+SINGULAR_CONSTRUCTS = {"attribute access", "True/False", "'and'/'or'"}
 OPERATOR_SYMBOLS = {
     ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
     ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Not: "not", ast.Invert: "~",
@@ -95,7 +98,9 @@ def parse(source):
         raise ExprError(f"the program is {len(source):,} characters long; "
                         f"the limit is {MAX_SOURCE_CHARS:,}")
     try:
-        tree = ast.parse(source, mode="exec")
+        with warnings.catch_warnings():  # e.g. SyntaxWarning for '1if': the page shows errors only
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
         raise _syntax_error(source, e) from None
     except (RecursionError, MemoryError):
@@ -116,12 +121,17 @@ def parse(source):
 def _syntax_error(source, e):
     line = e.lineno or 1
     col = e.offset or 1
-    lines = source.splitlines()
+    lines = source_lines(source)
     text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     message = e.msg or "invalid syntax"
     if text:
         message = f"{message}: '{_shorten(text)}'"
     return ExprError(message, line, max(col, 1))
+
+
+def source_lines(source):
+    """Lines as Python's tokenizer counts them (str.splitlines also breaks at \f, \x85, ...)."""
+    return re.split(r"\r\n|\r|\n", source)
 
 
 def _shorten(text, limit=40):
@@ -147,7 +157,7 @@ def _number(node):
 class _Builder:
     def __init__(self, source):
         self.source = source
-        self.lines = source.splitlines()
+        self.lines = source_lines(source)
         self.values = {}
         self.inputs = {}
         self.literals = {}
@@ -178,8 +188,8 @@ class _Builder:
                 return self.error(node, f"the number {self.quote(node)} is too large")
         else:
             what = CONSTRUCT_NAMES.get(kind, f"'{kind.__name__}'")
-        return self.error(node, f"{what} are not available: {self.quote(node)}"
-                          if what.endswith("s") else f"{what} is not available: {self.quote(node)}")
+        verb = "are" if what.endswith("s") and what not in SINGULAR_CONSTRUCTS else "is"
+        return self.error(node, f"{what} {verb} not available: {self.quote(node)}")
 
     # statements ------------------------------------------------------------
 

@@ -45,7 +45,8 @@ def flow_graph(root, order=None):
         if v.is_leaf:
             continue
         oid = operator_id(vid)
-        nodes.append({"id": oid, "type": "operator", "data": {"op": v.op}})
+        nodes.append({"id": oid, "type": "operator",
+                      "data": {"op": v.op, "arity": len(v.parents)}})
         for k, p in enumerate(v.parents):
             edges.append({"id": operand_edge_id(ids[p], vid, k), "source": ids[p], "target": oid,
                           "targetHandle": f"in{k}", "data": {"operand": k}})

@@ -52,7 +52,7 @@ def backward_steps(root, order=None):
     uses = Counter(p for v in order for p in v.parents)
     received = Counter()
     for v in order:
-        v.grad = 0.0
+        v.grad = -0.0  # as in Value.backward: adding to -0.0 keeps any sign of zero
     root.grad = 1.0
     top = wrapped(display_name(root))
     yield Step(0, "seed", root, root, -1, ids[root], ids[root], None, (), 1.0, 1.0, 1.0,
