@@ -1,0 +1,63 @@
+"""Example programs the page offers; each is ordinary text in the expression language."""
+
+from .nn import MLP
+
+LECTURE = """\
+# The lecture example: L = (a*b + c) * f
+a = 2
+b = -3
+c = 10
+e = a*b
+d = e + c
+f = -2
+L = d*f
+"""
+
+TANH_NEURON = """\
+# One neuron: o = tanh(x1*w1 + x2*w2 + b)
+x1 = 2
+w1 = -3
+x2 = 0
+w2 = 1
+b = 6.8813735870195432
+o = tanh(x1*w1 + x2*w2 + b)
+"""
+
+MICROGRAD_SANITY = """\
+# micrograd's sanity check
+x = -4
+z = 2*x + 2 + x
+q = relu(z) + z*x
+h = relu(z*z)
+y = h + q + q*x
+"""
+
+REUSED_NODE = """\
+# A node used twice accumulates gradient
+a = 3
+b = a + a
+c = b * b
+"""
+
+
+def mlp_source():
+    """A 2-4-4-1 MLP (tanh hidden layers) on one sample with a squared-error loss."""
+    return MLP(2, [4, 4, 1], nonlin="tanh", seed=7).source([0.5, -1.5], 1.0)
+
+
+def deep_chain_source(depth=24):
+    lines = ["# A deep chain: the gradient shrinks through every tanh", "x = 0.8", "w = 1.5",
+             "h0 = x"]
+    lines += [f"h{i} = tanh(w*h{i - 1})" for i in range(1, depth + 1)]
+    return "\n".join(lines) + "\n"
+
+
+PRESETS = {
+    "lecture": ("Lecture example", LECTURE),
+    "neuron": ("tanh neuron", TANH_NEURON),
+    "sanity": ("micrograd sanity check", MICROGRAD_SANITY),
+    "reuse": ("Reused node", REUSED_NODE),
+    "mlp": ("Small MLP (2-4-4-1)", mlp_source()),
+    "chain": ("Deep chain", deep_chain_source()),
+}
+DEFAULT = "lecture"

@@ -1,0 +1,191 @@
+"""The page's state as plain Python: the program on screen and where backprop stands.
+
+`app.py` only forwards events here and hands the results to the renderer. Everything a
+trip produces is data in the renderer's shapes: a whole view for a new graph, or a dict
+of cell patches `{id: {...}}` naming only the nodes and edges that changed.
+
+A value node's cell is `v`/`vt` (value as `repr` and as display text), `g`/`gt` (the same
+for the gradient, empty while it is not known yet), `done` (all contributions applied) and
+`hl` (its part in the current step). Operator nodes and edges only carry `hl`.
+"""
+
+import math
+from collections import Counter
+
+from .expr import parse
+from .graph import flow_graph, node_ids
+from .layout import laid_out_graph
+from .stepper import backward_steps, step_count
+
+
+def cell_text(x):
+    """A number for a 84 px cell: 4 decimals, scientific when very large or small."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x != 0 and (abs(x) >= 1e4 or abs(x) < 1e-3):
+        return f"{x:.3e}"
+    return f"{x:.4f}"
+
+
+def value_cell(data):
+    return {"v": repr(data), "vt": cell_text(data)}
+
+
+def grad_cell(grad):
+    return {"g": repr(grad), "gt": cell_text(grad)}
+
+
+UNKNOWN_GRAD = {"g": "", "gt": "", "done": False}
+
+
+class Session:
+    """One program on screen and the backprop steps taken through it."""
+
+    def __init__(self, run_dagre, direction="LR"):
+        self.run_dagre = run_dagre
+        self.direction = direction
+        self.text = None
+        self.program = None
+        self.order = []
+        self.ids = {}
+        self.view = None
+        self.uses = Counter()
+        self._reset_steps()
+
+    # a new program -----------------------------------------------------------
+
+    def load(self, text):
+        """Parse and lay out `text`; returns the view. On ExprError nothing changes."""
+        program = parse(text)
+        order = program.output.topological_order()
+        graph = laid_out_graph(flow_graph(program.output, order), self.run_dagre,
+                               self.direction)
+        self.text, self.program, self.order = text, program, order
+        self.ids = node_ids(order)
+        self.uses = Counter(p for v in order for p in v.parents)
+        self._reset_steps()
+        self.view = graph
+        return self.whole_view()
+
+    def set_direction(self, direction):
+        self.direction = direction
+        graph = laid_out_graph(flow_graph(self.program.output, self.order), self.run_dagre,
+                               direction)
+        self.view = graph
+        return self.whole_view()
+
+    def whole_view(self):
+        """{nodes, edges, cells} for the renderer's setGraph, at the current step."""
+        cells = {}
+        for v in self.order:
+            cells[self.ids[v]] = {**value_cell(v.data), **self._grad_state(v)}
+        for node_id in self.highlighted:
+            cells.setdefault(node_id, {})["hl"] = self.highlighted[node_id]
+        return {"nodes": self.view["nodes"], "edges": self.view["edges"], "cells": cells}
+
+    # stepping ------------------------------------------------------------------
+
+    def _reset_steps(self):
+        self.taken = []
+        self.position = 0
+        self.highlighted = {}
+        self.received = {}
+        self._steps = None
+        root = self.program.output if self.program else None
+        self.total = step_count(root, self.order) if root else 0
+
+    @property
+    def current(self):
+        return self.taken[self.position - 1] if self.position else None
+
+    @property
+    def at_start(self):
+        return self.position == 0
+
+    @property
+    def at_end(self):
+        return self.position == self.total
+
+    def _grad_state(self, v):
+        if v not in self.received:
+            return dict(UNKNOWN_GRAD)
+        # Every node but the output is complete after one contribution per use; the
+        # output's only contribution is the seed.
+        return {**grad_cell(v.grad), "done": self.received[v] >= max(self.uses[v], 1)}
+
+    def step(self):
+        """One more contribution; returns the cell patches, or None at the end."""
+        if self.at_end:
+            return None
+        if self.position == len(self.taken):
+            if self._steps is None:
+                self._steps = backward_steps(self.program.output, self.order)
+            self.taken.append(next(self._steps))
+        else:  # re-doing a step that Back undid: its numbers are already known
+            self.taken[self.position].operand.grad = self.taken[self.position].after
+        step = self.taken[self.position]
+        self.position += 1
+        self.received[step.operand] = self.received.get(step.operand, 0) + 1
+        return self._patches(step.operand, step)
+
+    def back(self):
+        """Undo the last contribution exactly; returns the cell patches, or None at start."""
+        if self.at_start:
+            return None
+        step = self.taken[self.position - 1]
+        step.operand.grad = step.before
+        self.received[step.operand] -= 1
+        if not self.received[step.operand]:
+            del self.received[step.operand]
+        self.position -= 1
+        return self._patches(step.operand, self.current)
+
+    def finish(self):
+        """All remaining steps; returns the cell patches (None when already at the end)."""
+        if self.at_end:
+            return None
+        touched = set()
+        while not self.at_end:
+            self.step()
+            touched.add(self.current.operand)
+        patches = self._patches(None, self.current)
+        for v in touched:
+            patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
+        return patches
+
+    def reset(self):
+        """Back to before the first step; returns the cell patches."""
+        touched = set(self.received)
+        while not self.at_start:
+            self.back()
+        patches = self._patches(None, None)
+        for v in touched:
+            patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
+        return patches
+
+    def _patches(self, changed, step):
+        """Patches for the node whose grad changed and the move of the highlight to `step`."""
+        patches = {}
+        if changed is not None:
+            patches[self.ids[changed]] = self._grad_state(changed)
+        new = self._highlight(step)
+        for item in self.highlighted.keys() - new.keys():
+            patches.setdefault(item, {})["hl"] = ""
+        for item, part in new.items():
+            patches.setdefault(item, {})["hl"] = part
+        self.highlighted = new
+        return patches
+
+    @staticmethod
+    def _highlight(step):
+        if step is None:
+            return {}
+        if step.kind == "seed":
+            return {step.result_id: "result"}
+        parts = {step.result_id: "result", step.operator_id: "operator",
+                 step.operand_id: "operand"}
+        for edge_id in step.edge_ids:
+            parts[edge_id] = "operand"
+        return parts

@@ -1,0 +1,40 @@
+// Per-id data cells outside React Flow's node data: values, grads and highlight change on
+// every step, and a node subscribed to its own cell re-renders alone when it changes.
+export function createCells() {
+  const cells = new Map();
+  const listeners = new Map();
+  const empty = {};
+
+  function notify(id) {
+    const set = listeners.get(id);
+    if (set) for (const listener of set) listener();
+  }
+
+  return {
+    get: (id) => cells.get(id) ?? empty,
+    // Replaces every cell: used with a new graph.
+    reset(entries) {
+      const old = [...cells.keys()];
+      cells.clear();
+      for (const [id, cell] of Object.entries(entries ?? {})) cells.set(id, cell);
+      for (const id of old) notify(id);
+      for (const id of cells.keys()) notify(id);
+    },
+    // Merges patches into some cells and notifies only those.
+    update(patches) {
+      for (const [id, patch] of Object.entries(patches ?? {})) {
+        cells.set(id, { ...(cells.get(id) ?? empty), ...patch });
+        notify(id);
+      }
+    },
+    subscribe(id, listener) {
+      let set = listeners.get(id);
+      if (!set) listeners.set(id, (set = new Set()));
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (!set.size) listeners.delete(id);
+      };
+    },
+  };
+}

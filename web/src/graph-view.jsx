@@ -1,0 +1,164 @@
+// The compute graph on the canvas: React Flow with our value, operator and edge components.
+// Python sends positioned nodes and edges once per graph, then small batches of cell
+// patches (values, grads, highlight); nothing here decides what to show.
+import { memo, useEffect, useSyncExternalStore } from 'react';
+import { createRoot } from 'react-dom/client';
+import {
+  BaseEdge, Controls, Handle, Position, ReactFlow, ReactFlowProvider, getBezierPath,
+  useReactFlow,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { createCells } from './cells.js';
+
+const VISIBLE_ONLY_ABOVE = 1000;
+const NOT_FINITE = new Set(['nan', 'inf', '-inf']);
+
+function useCell(cells, id) {
+  return useSyncExternalStore(
+    (listener) => cells.subscribe(id, listener),
+    () => cells.get(id),
+  );
+}
+
+function classes(...names) {
+  return names.filter(Boolean).join(' ');
+}
+
+function makeValueNode(cells) {
+  return memo(({ id, data, sourcePosition, targetPosition }) => {
+    const cell = useCell(cells, id);
+    const known = cell.g !== undefined && cell.g !== '';
+    return (
+      <div
+        className={classes('vnode', `vnode--${data.role}`, cell.hl && `is-${cell.hl}`,
+          cell.done && 'is-done')}
+        data-testid="value-node" data-id={id} data-label={data.label} data-role={data.role}
+        data-value={cell.v ?? ''} data-grad={known ? cell.g : ''}
+      >
+        <Handle type="target" position={targetPosition} isConnectable={false} />
+        <span className="vnode__label" title={data.label}>{data.label}</span>
+        <span className={classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')}>
+          <small>data</small>{cell.vt}
+        </span>
+        <span className={classes('vnode__cell', 'vnode__grad',
+          known && NOT_FINITE.has(cell.gt) && 'is-warning', !known && 'is-unknown')}>
+          <small>grad</small>{known ? cell.gt : '?'}
+        </span>
+        <Handle type="source" position={sourcePosition} isConnectable={false} />
+      </div>
+    );
+  });
+}
+
+function makeOperatorNode(cells) {
+  return memo(({ id, data, sourcePosition, targetPosition }) => {
+    const cell = useCell(cells, id);
+    const across = targetPosition === Position.Left || targetPosition === Position.Right
+      ? 'top' : 'left';
+    const inputs = data.arity === 2 ? ['30%', '70%'] : ['50%'];
+    return (
+      <div className={classes('onode', data.op.length > 4 && 'onode--long', cell.hl && `is-${cell.hl}`)}
+           data-testid="operator-node" data-id={id} data-op={data.op} title={data.title}>
+        {inputs.map((offset, k) => (
+          <Handle key={k} id={`in${k}`} type="target" position={targetPosition}
+                  style={{ [across]: offset }} isConnectable={false} />
+        ))}
+        <span className="onode__symbol">{data.op}</span>
+        <Handle id="out" type="source" position={sourcePosition} isConnectable={false} />
+      </div>
+    );
+  });
+}
+
+function makeFlowEdge(cells) {
+  return memo(({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition,
+    markerEnd }) => {
+    const cell = useCell(cells, id);
+    const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition,
+      targetPosition });
+    return <BaseEdge id={id} path={path} markerEnd={markerEnd}
+                     className={classes('flow-edge', cell.hl && `is-${cell.hl}`)} />;
+  });
+}
+
+const EDGE_DEFAULTS = { type: 'flow', markerEnd: { type: 'arrowclosed', width: 16, height: 16 } };
+
+// Lets code outside React ask the flow to fit the view after a new graph is drawn.
+function ViewportBridge({ api }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    api.fitView = (options) => flow.fitView({ padding: 0.12, ...options });
+  }, [api, flow]);
+  return null;
+}
+
+function GraphView({ store, cells, api, nodeTypes, edgeTypes }) {
+  const { nodes, edges, fit } = useSyncExternalStore(store.subscribe, store.get);
+  useEffect(() => {
+    if (fit && api.fitView) requestAnimationFrame(() => api.fitView());
+  }, [nodes, fit, api]);
+  return (
+    <ReactFlow
+      nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
+      defaultEdgeOptions={EDGE_DEFAULTS} fitView minZoom={0.05} maxZoom={2.5}
+      nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
+      onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
+      proOptions={{ hideAttribution: true }}
+    >
+      <ViewportBridge api={api} />
+      <Controls showInteractive={false} position="bottom-right" />
+    </ReactFlow>
+  );
+}
+
+function createGraphStore() {
+  let graph = { nodes: [], edges: [], fit: true };
+  const listeners = new Set();
+  return {
+    get: () => graph,
+    set(next) {
+      graph = next;
+      for (const listener of listeners) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+// Mounts the graph view into `element`; returns the handle Python drives.
+export function mountGraph(element) {
+  const store = createGraphStore();
+  const cells = createCells();
+  const api = {};
+  const nodeTypes = { value: makeValueNode(cells), operator: makeOperatorNode(cells) };
+  const edgeTypes = { flow: makeFlowEdge(cells) };
+  const root = createRoot(element);
+  root.render(
+    <ReactFlowProvider>
+      <GraphView store={store} cells={cells} api={api} nodeTypes={nodeTypes}
+                 edgeTypes={edgeTypes} />
+    </ReactFlowProvider>,
+  );
+  element.dataset.mounted = 'true';
+  return {
+    // A new graph: positioned nodes and edges, every cell, and whether to fit the view.
+    setGraph(nodes, edges, cellData, fit = true) {
+      cells.reset(cellData);
+      store.set({ nodes: Array.from(nodes ?? []), edges: Array.from(edges ?? []), fit });
+      element.dataset.nodes = String(store.get().nodes.length);
+    },
+    // Patches to some cells: {id: {v, vt, g, gt, hl, done}}; only those nodes re-render.
+    update(patches) {
+      cells.update(patches);
+    },
+    fitView() {
+      api.fitView?.();
+    },
+    unmount() {
+      root.unmount();
+      delete element.dataset.mounted;
+    },
+  };
+}
