@@ -120,7 +120,9 @@ NEG = Op("neg", lambda a: -a, lambda g, out, a: (-g,))
 POW = Op("**", _pow, _pow_value_backward)
 EXP = Op("exp", _exp, lambda g, out, a: (g * out,))
 LOG = Op("log", _log, lambda g, out, a: (_div(g, a),))
-TANH = Op("tanh", math.tanh, lambda g, out, a: (g * (1 - out * out),))
+# (1 - t)(1 + t) rather than 1 - t*t: PyTorch's kernel rounds once there, and near
+# saturation the extra rounding of t*t shows in the ninth digit.
+TANH = Op("tanh", math.tanh, lambda g, out, a: (g * ((1 - out) * (1 + out)),))
 RELU = Op("relu", lambda a: 0.0 if a < 0 else a, lambda g, out, a: (0.0 if a <= 0 else g,))
 SIGMOID = Op("sigmoid", _sigmoid, lambda g, out, a: (g * (1 - out) * out,))
 SQRT = Op("sqrt", _sqrt, lambda g, out, a: (_div(g, 2 * out),))
@@ -158,7 +160,7 @@ class Value:
     __slots__ = ("data", "grad", "label", "parents", "_op")
 
     def __init__(self, data, label="", parents=(), _op=None):
-        self.data = float(data)
+        self.data = data if data.__class__ is float else float(data)
         self.grad = 0.0
         self.label = label
         self.parents = parents
@@ -172,41 +174,45 @@ class Value:
     def is_leaf(self):
         return not self.parents
 
-    def _apply(self, op, *others):
-        operands = (self, *(o if isinstance(o, Value) else Value(o) for o in others))
-        return Value(op.forward(*[p.data for p in operands]), parents=operands, _op=op)
+    def _unary(self, op):
+        return Value(op.forward(self.data), "", (self,), op)
 
-    def __add__(self, other): return self._apply(ADD, other)
-    def __radd__(self, other): return Value(other)._apply(ADD, self)
-    def __sub__(self, other): return self._apply(SUB, other)
-    def __rsub__(self, other): return Value(other)._apply(SUB, self)
-    def __mul__(self, other): return self._apply(MUL, other)
-    def __rmul__(self, other): return Value(other)._apply(MUL, self)
-    def __truediv__(self, other): return self._apply(DIV, other)
-    def __rtruediv__(self, other): return Value(other)._apply(DIV, self)
-    def __neg__(self): return self._apply(NEG)
+    def _binary(self, op, other):
+        if other.__class__ is not Value:
+            other = Value(other)
+        return Value(op.forward(self.data, other.data), "", (self, other), op)
+
+    def __add__(self, other): return self._binary(ADD, other)
+    def __radd__(self, other): return Value(other)._binary(ADD, self)
+    def __sub__(self, other): return self._binary(SUB, other)
+    def __rsub__(self, other): return Value(other)._binary(SUB, self)
+    def __mul__(self, other): return self._binary(MUL, other)
+    def __rmul__(self, other): return Value(other)._binary(MUL, self)
+    def __truediv__(self, other): return self._binary(DIV, other)
+    def __rtruediv__(self, other): return Value(other)._binary(DIV, self)
+    def __neg__(self): return self._unary(NEG)
     def __pos__(self): return self
 
     def __pow__(self, other):
         if isinstance(other, Value):
-            return self._apply(POW, other)
-        return self._apply(power_op(float(other)))
+            return self._binary(POW, other)
+        return self._unary(power_op(float(other)))
 
-    def __rpow__(self, other): return Value(other)._apply(POW, self)
+    def __rpow__(self, other): return Value(other)._binary(POW, self)
 
-    def exp(self): return self._apply(EXP)
-    def log(self): return self._apply(LOG)
-    def tanh(self): return self._apply(TANH)
-    def relu(self): return self._apply(RELU)
-    def sigmoid(self): return self._apply(SIGMOID)
-    def sqrt(self): return self._apply(SQRT)
-    def sin(self): return self._apply(SIN)
-    def cos(self): return self._apply(COS)
-    def __abs__(self): return self._apply(ABS)
+    def exp(self): return self._unary(EXP)
+    def log(self): return self._unary(LOG)
+    def tanh(self): return self._unary(TANH)
+    def relu(self): return self._unary(RELU)
+    def sigmoid(self): return self._unary(SIGMOID)
+    def sqrt(self): return self._unary(SQRT)
+    def sin(self): return self._unary(SIN)
+    def cos(self): return self._unary(COS)
+    def __abs__(self): return self._unary(ABS)
     abs = __abs__
 
-    def maximum(self, other): return self._apply(MAXIMUM, other)
-    def minimum(self, other): return self._apply(MINIMUM, other)
+    def maximum(self, other): return self._binary(MAXIMUM, other)
+    def minimum(self, other): return self._binary(MINIMUM, other)
 
     def local_grads(self, upstream=1.0):
         """Each operand's gradient contribution for this node's upstream gradient."""
@@ -214,17 +220,22 @@ class Value:
         return self._op.backward(upstream, self.data, *[p.data for p in ps])
 
     def topological_order(self):
-        """Every node this one depends on, operands before results, without recursion."""
-        order, seen = [], set()
-        stack = [(self, False)]
+        """Every node this one depends on, operands before results, without recursion.
+
+        The same depth-first order as micrograd's recursive build_topo, operands in order.
+        """
+        order, seen = [], {self}
+        stack = [(self, iter(self.parents))]
         while stack:
-            v, expanded = stack.pop()
-            if expanded:
+            v, operands = stack[-1]
+            for p in operands:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append((p, iter(p.parents)))
+                    break
+            else:
+                stack.pop()
                 order.append(v)
-            elif v not in seen:
-                seen.add(v)
-                stack.append((v, True))
-                stack.extend((p, False) for p in reversed(v.parents) if p not in seen)
         return order
 
     def forward(self, order=None):

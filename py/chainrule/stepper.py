@@ -8,6 +8,7 @@ same terms in the same order.
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional
 
 from .engine import Value
@@ -17,10 +18,15 @@ from .graph import node_ids, operand_edge_id, operator_id, result_edge_id
 
 @dataclass(frozen=True)
 class Step:
-    """One chain-rule contribution: operand.grad += local · result.grad."""
+    """One chain-rule contribution: operand.grad += local · result.grad.
+
+    The texts (formula, rule, arithmetic) are written when first read, so running many
+    steps at once (Finish) costs only the arithmetic.
+    """
 
     index: int
     kind: str  # "seed" (the output's own gradient) or "chain"
+    root: Value
     result: Value
     operand: Value
     operand_index: int
@@ -35,9 +41,42 @@ class Step:
     after: float
     accumulating: bool  # the operand already had a contribution before this one
     complete: bool  # the operand has now received all of its contributions
-    formula: str
-    rule: str
-    arithmetic: str
+
+    @cached_property
+    def formula(self):
+        """The chain rule in symbols, e.g. ∂L/∂a += ∂e/∂a · ∂L/∂e = b · ∂L/∂e."""
+        top = wrapped(display_name(self.root))
+        if self.kind == "seed":
+            return f"∂{top}/∂{top} = 1"
+        res, opnd = wrapped(display_name(self.result)), wrapped(display_name(self.operand))
+        symbolic, _ = local_rule(self.result, self.operand_index)
+        upstream = f"∂{top}/∂{res}"
+        factor = f"({symbolic})" if " " in symbolic else symbolic
+        return f"∂{top}/∂{opnd} += ∂{res}/∂{opnd} · {upstream} = {factor} · {upstream}"
+
+    @cached_property
+    def rule(self):
+        """The op's local derivative with numbers, e.g. ∂o/∂n = 1 - tanh²(n) = 1 - 0.7071² = 0.5."""
+        if self.kind == "seed":
+            return "the output's gradient with respect to itself is 1"
+        symbolic, numeric = local_rule(self.result, self.operand_index)
+        res, opnd = wrapped(display_name(self.result)), wrapped(display_name(self.operand))
+        parts = [f"∂{res}/∂{opnd}", symbolic]
+        if numeric != symbolic:
+            parts.append(numeric)
+        if fmt(self.local) != numeric:
+            parts.append(fmt(self.local))
+        return " = ".join(parts)
+
+    @cached_property
+    def arithmetic(self):
+        """The numbers: -3 × -2 = 6, or with += and before/after when accumulating."""
+        if self.kind == "seed":
+            return "1"
+        product = f"{fmt(self.local)} × {fmt(self.upstream)} = {fmt(self.contribution)}"
+        if not self.accumulating:
+            return product
+        return f"+= {product}; {fmt(self.before)} + {fmt(self.contribution)} = {fmt(self.after)}"
 
 
 def step_count(root, order=None):
@@ -54,10 +93,9 @@ def backward_steps(root, order=None):
     for v in order:
         v.grad = -0.0  # as in Value.backward: adding to -0.0 keeps any sign of zero
     root.grad = 1.0
-    top = wrapped(display_name(root))
-    yield Step(0, "seed", root, root, -1, ids[root], ids[root], None, (), 1.0, 1.0, 1.0,
-               0.0, 1.0, False, not uses[root], f"∂{top}/∂{top} = 1",
-               "the output's gradient with respect to itself is 1", "1")
+    rid = ids[root]
+    yield Step(0, "seed", root, root, root, -1, rid, rid, None, (), 1.0, 1.0, 1.0, 0.0, 1.0,
+               False, not uses[root])
     index = 1
     for result in reversed(order):
         ps = result.parents
@@ -70,37 +108,9 @@ def backward_steps(root, order=None):
             received[operand] += 1
             rid, oid = ids[result], ids[operand]
             yield Step(
-                index, "chain", result, operand, k, rid, oid, operator_id(rid),
+                index, "chain", root, result, operand, k, rid, oid, operator_id(rid),
                 (operand_edge_id(oid, rid, k), result_edge_id(rid)),
                 local, result.grad, contribution, before, operand.grad,
                 received[operand] > 1, received[operand] == uses[operand],
-                _formula(root, result, operand, k), _rule(result, operand, k, local),
-                _arithmetic(local, result.grad, contribution, before, operand.grad,
-                            received[operand] > 1),
             )
             index += 1
-
-
-def _formula(root, result, operand, k):
-    top, res, opnd = (wrapped(display_name(v)) for v in (root, result, operand))
-    symbolic, _ = local_rule(result, k)
-    upstream = f"∂{top}/∂{res}"
-    factor = f"({symbolic})" if " " in symbolic else symbolic
-    return f"∂{top}/∂{opnd} += ∂{res}/∂{opnd} · {upstream} = {factor} · {upstream}"
-
-
-def _rule(result, operand, k, local):
-    symbolic, numeric = local_rule(result, k)
-    parts = [f"∂{wrapped(display_name(result))}/∂{wrapped(display_name(operand))}", symbolic]
-    if numeric != symbolic:
-        parts.append(numeric)
-    if fmt(local) != numeric:
-        parts.append(fmt(local))
-    return " = ".join(parts)
-
-
-def _arithmetic(local, upstream, contribution, before, after, accumulating):
-    product = f"{fmt(local)} × {fmt(upstream)} = {fmt(contribution)}"
-    if not accumulating:
-        return product
-    return f"+= {product}; {fmt(before)} + {fmt(contribution)} = {fmt(after)}"
