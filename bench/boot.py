@@ -1,0 +1,145 @@
+"""Boot time of the built site next to a bare PyScript page, in one run.
+
+    .venv/bin/python bench/boot.py [--runs 5]      (after `make build`)
+
+Prints navigation -> <html data-state="ready"> times, cold (a new browser
+profile: empty HTTP cache, no service worker) and warm (the same profile after
+a first visit: chainrule from its service worker, the bare page from the HTTP
+cache), as min / median / max over the runs, and the bytes the server sent
+before ready. Profiles live on disk, as a real user's do: an incognito context's
+memory cache would not keep the 9.6 MB wasm, which flatters the service worker. The bare page boots the same vendored Pyodide through PyScript
+and only sets the marker.
+"""
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+import chromium  # noqa: E402
+from static_server import StaticServer  # noqa: E402
+
+SITE = REPO / "site"
+BARE_PAGE = """<!doctype html>
+<html data-state="loading">
+<head>
+  <meta charset="utf-8">
+  <script type="module" src="../chainrule/pyscript/core.js"></script>
+</head>
+<body>
+  <script type="py" config='{"interpreter": "../chainrule/pyodide/pyodide.mjs"}'>
+import js
+js.document.documentElement.dataset.state = "ready"
+  </script>
+</body>
+</html>
+"""
+# Stamps the moment the page turns ready, on the page's own clock (0 = navigation start).
+STAMP_READY = """
+new MutationObserver((_, observer) => {
+  if (document.documentElement.dataset.state === 'ready') {
+    window.readyAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-state']});
+"""
+SERVICE_WORKER_ACTIVE = "navigator.serviceWorker.ready.then(() => true)"
+
+
+def visit(context, server, url):
+    """One navigation to ready: (seconds, bytes the server sent meanwhile)."""
+    page = context.new_page()
+    page.add_init_script(STAMP_READY)
+    sent_before = server.bytes_sent
+    page.goto(url)
+    page.wait_for_function("window.readyAt !== undefined", timeout=120_000)
+    seconds = page.evaluate("window.readyAt") / 1000
+    sent = server.bytes_sent - sent_before
+    return page, seconds, sent
+
+
+def primed_profile(playwright, server, url, has_service_worker):
+    """A browser profile that has visited `url` once (and installed its worker)."""
+    profile = tempfile.mkdtemp(prefix="chainrule-bench-")
+    context = chromium.launch_profile(playwright, profile)
+    page, _, _ = visit(context, server, url)
+    if has_service_worker:
+        page.evaluate(SERVICE_WORKER_ACTIVE)
+    page.close()
+    return profile, context
+
+
+def measure(playwright, server, pages, runs):
+    """Cold and warm samples per page, the pages taking turns so that both see
+    the same machine (other work on it slows every boot)."""
+    cold = {name: [] for name in pages}
+    warm = {name: [] for name in pages}
+    primed = {
+        name: primed_profile(playwright, server, url, has_sw)
+        for name, (url, has_sw) in pages.items()
+    }
+    for _ in range(runs):
+        for name, (url, _) in pages.items():
+            with tempfile.TemporaryDirectory() as profile:
+                context = chromium.launch_profile(playwright, profile)
+                _, seconds, sent = visit(context, server, url)
+                cold[name].append((seconds, sent))
+                context.close()
+            page, seconds, sent = visit(primed[name][1], server, url)
+            warm[name].append((seconds, sent))
+            page.close()
+    for profile, context in primed.values():
+        context.close()
+        shutil.rmtree(profile, ignore_errors=True)
+    return {name: (cold[name], warm[name]) for name in pages}
+
+
+def summary(samples):
+    times = [seconds for seconds, _ in samples]
+    sent = statistics.median(size for _, size in samples)
+    return (
+        f"{min(times):5.2f} {statistics.median(times):5.2f} {max(times):5.2f}"
+        f"  {sent / 1e6:6.2f} MB"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if not (SITE / "index.html").is_file():
+        sys.exit("site/ is not built: run `make build` first")
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as scratch:
+        bare = Path(scratch)
+        (bare / "index.html").write_text(BARE_PAGE)
+        server = StaticServer({"/chainrule/": SITE, "/bare/": bare})
+        pages = {
+            "chainrule": (server.url("/chainrule/"), True),
+            "bare PyScript": (server.url("/bare/"), False),
+        }
+        with sync_playwright() as playwright:
+            results = measure(playwright, server, pages, args.runs)
+        server.stop()
+
+    print(f"navigation -> ready, seconds over {args.runs} runs (min median max), bytes sent before ready")
+    print(f"{'':15} {'cold':>17} {'':9}   {'warm':>17}")
+    for name, (cold, warm) in results.items():
+        print(f"{name:15} {summary(cold)}   {summary(warm)}")
+    (app_cold, app_warm), (bare_cold, bare_warm) = results.values()
+    median = lambda samples: statistics.median(s for s, _ in samples)  # noqa: E731
+    print(
+        f"chainrule / bare: cold {median(app_cold) / median(bare_cold):.2f}x,"
+        f" warm {median(app_warm) / median(bare_warm):.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

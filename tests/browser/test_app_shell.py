@@ -1,0 +1,197 @@
+"""The app shell: boot, readiness contract, offline reloads, boot failures."""
+
+import gzip
+import json
+import re
+import shutil
+
+from harness import SITE, wait_for_state
+
+WASM = "**/pyodide/pyodide.asm.wasm"
+SNAPSHOT = "**/pyodide/python.snapshot.gz"
+# Activation comes after install, and install only succeeds once every asset is cached.
+SERVICE_WORKER_ACTIVE = """() => Promise.race([
+    navigator.serviceWorker.ready.then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 30000)),
+])"""
+NEW_WORKER_WAITING = """async () => {
+    const registration = await navigator.serviceWorker.ready;
+    await registration.update();
+    for (let i = 0; i < 300 && !registration.waiting; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return registration.waiting !== null;
+}"""
+
+
+def by_testid(page, name):
+    return page.locator(f'[data-testid="{name}"]')
+
+
+def python_boot(page):
+    return page.evaluate("document.documentElement.dataset.pythonBoot")
+
+
+def test_boot_reaches_ready_and_hides_the_loader(page, app_url):
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    assert not by_testid(page, "loader").is_visible()
+    assert by_testid(page, "boot-error").is_hidden()
+    assert python_boot(page) == "snapshot"
+
+
+def test_python_writes_its_version_into_the_page(page, app_url):
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    lock = json.loads((SITE / "pyodide" / "pyodide-lock.json").read_text())
+    version = by_testid(page, "python-version")
+    assert version.get_attribute("data-python") == lock["info"]["python"]
+    assert re.fullmatch(
+        rf"Python {re.escape(lock['info']['python'])} · Pyodide [\d.]+ · chainrule \S+",
+        version.text_content(),
+    )
+
+
+def test_python_mounts_the_renderer_bundle(page, app_url):
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    canvas = by_testid(page, "canvas")
+    assert canvas.get_attribute("data-mounted") == "true"
+    assert canvas.locator(".react-flow__renderer").count() == 1
+
+
+def test_shell_paints_before_python_and_shows_boot_stages(page, app_url):
+    held = []
+    page.route(WASM, lambda route: held.append(route))
+    page.goto(app_url, wait_until="domcontentloaded")
+    assert page.evaluate("document.documentElement.dataset.state") == "loading"
+    assert by_testid(page, "boot-stage").text_content() == "Downloading Python…"
+    for part in ("expression", "canvas", "controls", "loader"):
+        assert by_testid(page, part).is_visible(), part
+    assert page.locator("header h1").text_content() == "chainrule"
+    assert by_testid(page, "expression").input_value().startswith("a = 2")
+
+    for _ in range(200):  # let the held request arrive
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for the wasm"
+    page.evaluate("""() => {
+        window.seenStages = [];
+        new MutationObserver(() => seenStages.push(document.documentElement.dataset.bootStage))
+            .observe(document.documentElement, {attributeFilter: ['data-boot-stage']});
+    }""")
+    held[0].continue_()
+    wait_for_state(page, "ready")
+    stages = page.evaluate("window.seenStages")
+    assert stages == ["start", "ready"], stages
+    assert not by_testid(page, "loader").is_visible()
+
+
+def test_reload_works_offline_after_one_visit(context, page, server, app_url):
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    assert page.evaluate(SERVICE_WORKER_ACTIVE), "the service worker never activated"
+
+    context.set_offline(True)
+    server.stop()
+    page.reload()
+    wait_for_state(page, "ready")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    assert by_testid(page, "python-version").text_content().startswith("Python 3.")
+    assert python_boot(page) == "cached snapshot"
+
+
+def boot_with_broken_wasm(new_context, app_url, answer):
+    context, problems = new_context()
+    problems.expect(r"^failed request: \S+/pyodide/pyodide\.asm\.wasm ")
+    # Chromium's own line for a failed load names no file, so the harness
+    # accepts it only here, next to the wasm failure it comes from.
+    problems.expect(r"^console error: Failed to load resource")
+    # The boot's rejection, left unhandled by PyScript once the page shows it.
+    problems.expect(r"^page error: pyodide\.asm\.wasm could not be downloaded")
+    context.route(WASM, answer)
+    page = context.new_page()
+    page.goto(app_url)
+    wait_for_state(page, "error")
+    message = by_testid(page, "boot-error")
+    assert message.is_visible()
+    assert "Python could not start" in message.text_content()
+    assert "pyodide.asm.wasm" in message.text_content()
+    assert not by_testid(page, "loader").is_visible()
+    assert by_testid(page, "expression").is_visible()
+    return problems
+
+
+def test_missing_wasm_shows_the_error_state(new_context, app_url):
+    problems = boot_with_broken_wasm(new_context, app_url, lambda route: route.fulfill(status=404))
+    assert any("HTTP 404" in p for p in problems.found)
+
+
+def test_unreachable_wasm_shows_the_error_state(new_context, app_url):
+    problems = boot_with_broken_wasm(new_context, app_url, lambda route: route.abort())
+    assert any(p.startswith("failed request") for p in problems.found)
+
+
+def test_boot_without_the_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
+    context, problems = new_context()
+    # The service worker's precaching, after ready, fails on it too.
+    problems.expect(r"^failed request: \S+/pyodide/python\.snapshot\.gz ")
+    problems.expect(r"^console error: Failed to load resource: .* 404")
+    context.route(SNAPSHOT, lambda route: route.fulfill(status=404))
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda m: messages.append(m.text))
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    assert python_boot(page) == "normal"
+    assert any("booting normally" in m for m in messages)
+
+
+def test_a_truncated_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
+    context, _ = new_context()
+    context.route(SNAPSHOT, lambda route: route.fulfill(body=gzip.compress(bytes(1000))))
+    # Nothing to expect: a bad snapshot must not show up as an error anywhere.
+    page = context.new_page()
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    assert python_boot(page) == "normal"
+    assert by_testid(page, "python-version").text_content().startswith("Python 3.")
+
+
+def test_a_new_deploy_replaces_the_cache_whole(new_context, server, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    server.mount("/update/", site)
+    url = server.url("/update/")
+    context, _ = new_context()
+
+    page = context.new_page()
+    page.goto(url)
+    wait_for_state(page, "ready")
+    assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    old_caches = page.evaluate("caches.keys()")
+    page.close()
+
+    # What a rebuild changes: some file, and so the hash in the worker's cache name.
+    index = site / "index.html"
+    title = '<h1 class="masthead__title">chainrule'
+    index.write_text(index.read_text().replace(title, title + " 2"))
+    worker = site / "sw.js"
+    old_name = re.search(r"const CACHE = '(chainrule-[0-9a-f]+)'", worker.read_text())[1]
+    worker.write_text(worker.read_text().replace(old_name, "chainrule-0000000000000002"))
+
+    page = context.new_page()
+    page.goto(url)
+    wait_for_state(page, "ready")
+    # The old version is served whole until the new one takes over.
+    assert page.locator("h1").text_content() == "chainrule"
+    assert page.evaluate(NEW_WORKER_WAITING)
+    page.close()
+
+    page = context.new_page()
+    page.goto(url)
+    wait_for_state(page, "ready")
+    assert page.locator("h1").text_content() == "chainrule 2"
+    assert old_caches == [old_name]
+    assert page.evaluate("caches.keys()") == ["chainrule-0000000000000002"]

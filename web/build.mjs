@@ -1,0 +1,56 @@
+// `node build.mjs [outdir]`: builds the static site (default: ../site).
+// Everything is written to a scratch folder first and swapped in at the end,
+// so a failed build never leaves a half-built site behind.
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleRenderer } from './build/bundle.mjs';
+import { ROOT, SHELL, PY_PACKAGE } from './build/paths.mjs';
+import { buildPage } from './build/page.mjs';
+import { copyPythonPackage, pyscriptConfig } from './build/python-sources.mjs';
+import { writeServiceWorker } from './build/service-worker.mjs';
+import { makeSnapshot } from './build/snapshot.mjs';
+import { copyPyodide, copyPyScript } from './build/vendor.mjs';
+
+const site = path.resolve(process.argv[2] ?? path.join(ROOT, 'site'));
+const scratch = `${site}.partial`;
+
+const step = async (label, work) => {
+  const started = performance.now();
+  const result = await work();
+  console.log(`  ${label.padEnd(18)} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+};
+
+await rm(scratch, { recursive: true, force: true });
+await mkdir(scratch, { recursive: true });
+const inSite = (...parts) => path.join(scratch, ...parts);
+
+console.log(`building ${path.relative(process.cwd(), site) || '.'}`);
+await step('renderer bundle', () => bundleRenderer(inSite('renderer')));
+await step('pyodide + pyscript', async () => {
+  await copyPyodide(inSite('pyodide'));
+  await copyPyScript(inSite('pyscript'));
+});
+const modules = await step('page + python', async () => {
+  for (const name of ['shell.css', 'manifest.webmanifest', 'icons']) {
+    await cp(path.join(SHELL, name), inSite(name), { recursive: true });
+  }
+  const modules = await copyPythonPackage(inSite('py', 'chainrule'));
+  const config = pyscriptConfig(modules);
+  await writeFile(inSite('pyscript.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const page = await readFile(path.join(ROOT, 'index.html'), 'utf8');
+  await writeFile(inSite('index.html'), await buildPage(page, SHELL));
+  return modules;
+});
+await step('python snapshot', async () => {
+  const { packed, bytes } = await makeSnapshot(inSite('pyodide'), PY_PACKAGE, modules);
+  await writeFile(inSite('pyodide', 'python.snapshot.gz'), packed);
+  // The boot module sizes the snapshot's buffer before the download finishes.
+  const boot = await readFile(path.join(SHELL, 'pyodide-boot.mjs'), 'utf8');
+  await writeFile(inSite('pyodide', 'pyodide-boot.mjs'), boot.replace('__SNAPSHOT_BYTES__', String(bytes)));
+});
+const { cacheName, assets } = await step('service worker', () => writeServiceWorker(scratch));
+
+await rm(site, { recursive: true, force: true });
+await rename(scratch, site);
+console.log(`  ${assets.length} assets precached as ${cacheName}`);

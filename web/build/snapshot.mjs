@@ -1,0 +1,53 @@
+// A Pyodide memory snapshot taken after Python has started, imported our
+// package and compiled what the page will import (snapshot_prepare.py):
+// restoring it in the browser skips most of Python's start-up.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { MODULES, WEB } from './paths.mjs';
+import { toSparse } from './sparse.mjs';
+
+const PREPARE = path.join(WEB, 'build', 'snapshot_prepare.py');
+// Where Pyodide starts in the browser too, and where PyScript writes `files`.
+const HOME = '/home/pyodide';
+
+// PyScript's Python package, exactly as PyScript writes it at every boot.
+async function pyscriptPackage() {
+  const artifact = path.join(MODULES, '@pyscript', 'core', 'src', 'stdlib', 'pyscript.js');
+  const files = {};
+  const walk = (tree, dir) => {
+    for (const [name, value] of Object.entries(tree)) {
+      if (typeof value === 'string') files[`${dir}/${name}`] = value;
+      else walk(value, `${dir}/${name}`);
+    }
+  };
+  walk((await import(artifact)).default, HOME);
+  return files;
+}
+
+export async function makeSnapshot(pyodideDir, packageDir, modules) {
+  const files = await pyscriptPackage();
+  for (const name of modules) {
+    files[`${HOME}/chainrule/${name}`] = await readFile(path.join(packageDir, name));
+  }
+  const precompile = [
+    ...Object.keys(files).filter((file) => file.startsWith(`${HOME}/pyscript/`)),
+    `${HOME}/chainrule/app.py`,
+  ];
+
+  const { loadPyodide } = await import(path.join(pyodideDir, 'pyodide.mjs'));
+  const pyodide = await loadPyodide({
+    indexURL: pyodideDir,
+    _makeSnapshot: true,
+    // Only what a browser boot would have, nothing from the build machine.
+    env: { HOME, CHAINRULE_PRECOMPILE: precompile.join(':') },
+  });
+  for (const [file, content] of Object.entries(files)) {
+    pyodide.FS.mkdirTree(path.posix.dirname(file));
+    pyodide.FS.writeFile(file, content);
+  }
+  pyodide.runPython(await readFile(PREPARE, 'utf8'), { filename: 'snapshot_prepare.py' });
+  const memory = Buffer.from(pyodide.makeMemorySnapshot());
+  return { packed: await promisify(gzip)(toSparse(memory), { level: 6 }), bytes: memory.length };
+}

@@ -1,0 +1,90 @@
+// Runs before anything else on the page: shows which stage the Python boot is
+// in, turns any boot failure (or a boot that never finishes) into
+// <html data-state="error"> with a message, and registers the service worker
+// once Python is ready so precaching never competes with the first boot.
+// Boot events can arrive before the body is parsed, so what they change is
+// kept on <html> and drawn into the page whenever the elements exist.
+(() => {
+  const root = document.documentElement;
+
+  // The Python snapshot is the boot's biggest read: start it before any module
+  // has loaded. A first visit downloads the gzipped file; later visits read the
+  // service worker's decompressed copy straight from its cache. pyodide-boot.mjs
+  // takes the response from here (and fetches it itself if this is missing).
+  const inPyodide = (name) => new URL(`pyodide/${name}`, document.baseURI).href;
+  globalThis.chainruleSnapshot = navigator.serviceWorker?.controller && globalThis.caches
+    ? caches.match(inPyodide('python.snapshot')).then((response) => response && { response, packed: false })
+    : fetch(inPyodide('python.snapshot.gz')).then((response) => ({ response, packed: true }));
+  globalThis.chainruleSnapshot.catch(() => {});
+
+  const STAGES = {
+    download: 'Downloading Python…',
+    start: 'Starting Python…',
+    ready: 'Ready',
+  };
+  // Generous limits: only a boot that is stuck, not one that is slow, should fail.
+  const STAGE_LIMIT_MS = { download: 180000, start: 45000 };
+  let watchdog = 0;
+  let errorMessage = '';
+
+  const element = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+  const loading = () => root.dataset.state === 'loading';
+
+  function draw() {
+    const label = element('boot-stage');
+    if (label) label.textContent = STAGES[root.dataset.bootStage];
+    const box = element('boot-error');
+    if (box && errorMessage) {
+      box.textContent = errorMessage;
+      box.hidden = false;
+    }
+  }
+
+  function fail(message) {
+    if (!loading()) return;
+    clearTimeout(watchdog);
+    errorMessage = message;
+    root.dataset.state = 'error';
+    draw();
+  }
+
+  function enter(stage) {
+    if (!loading()) return;
+    root.dataset.bootStage = stage;
+    draw();
+    clearTimeout(watchdog);
+    watchdog = setTimeout(
+      () => fail(stage === 'download'
+        ? 'Python is taking too long to download. Check your connection and reload the page.'
+        : 'Python did not finish starting. Reload the page to try again.'),
+      STAGE_LIMIT_MS[stage],
+    );
+  }
+
+  function ready() {
+    clearTimeout(watchdog);
+    root.dataset.bootStage = 'ready';
+    draw();
+    if ('serviceWorker' in navigator) {
+      navigator.serviceWorker.register('sw.js').catch((error) => {
+        console.warn('Offline support is unavailable:', error);
+      });
+    }
+  }
+
+  addEventListener('chainrule:boot-stage', (event) => enter(event.detail));
+  addEventListener('chainrule:boot-failed', (event) => fail(event.detail));
+  addEventListener('error', (event) => {
+    fail(`The page failed while starting Python: ${event.message}`);
+  });
+  addEventListener('unhandledrejection', (event) => {
+    const reason = event.reason;
+    fail(`The page failed while starting Python: ${reason?.message ?? reason}`);
+  });
+  new MutationObserver(() => {
+    if (root.dataset.state === 'ready') ready();
+  }).observe(root, { attributes: true, attributeFilter: ['data-state'] });
+  document.addEventListener('DOMContentLoaded', draw);
+
+  enter('download');
+})();
