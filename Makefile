@@ -7,7 +7,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := build/stamps
-SITE_INPUTS := index.html web/build.mjs $(wildcard py/chainrule/*.py) $(shell find web/src web/shell web/build -type f)
+SITE_INPUTS := index.html web/build.mjs $(wildcard py/chainrule/*.py) $(shell find web/src web/shell web/build web/tools -type f)
 
 .PHONY: all build serve test clean distclean
 

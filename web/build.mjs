@@ -10,6 +10,7 @@ import { copyPythonPackage, pyscriptConfig } from './build/python-sources.mjs';
 import { writeServiceWorker } from './build/service-worker.mjs';
 import { makeSnapshot } from './build/snapshot.mjs';
 import { copyPyodide, copyPyScript } from './build/vendor.mjs';
+import { inlineFirstGraph } from './tools/prerender.mjs';
 
 const site = path.resolve(process.argv[2] ?? path.join(ROOT, 'site'));
 const scratch = `${site}.partial`;
@@ -42,6 +43,7 @@ const modules = await step('page + python', async () => {
   await writeFile(inSite('index.html'), await buildPage(page, SHELL));
   return modules;
 });
+await step('first graph', () => inlineFirstGraph(inSite('index.html')));
 await step('python snapshot', async () => {
   const { packed, bytes } = await makeSnapshot(inSite('pyodide'), PY_PACKAGE, modules);
   await writeFile(inSite('pyodide', 'python.snapshot.gz'), packed);

@@ -2,16 +2,15 @@
 
 from .nn import MLP
 
+# The page's editor starts with exactly this text (index.html), before Python is up.
 LECTURE = """\
-# The lecture example: L = (a*b + c) * f
 a = 2
 b = -3
 c = 10
 e = a*b
 d = e + c
 f = -2
-L = d*f
-"""
+L = d*f"""
 
 TANH_NEURON = """\
 # One neuron: o = tanh(x1*w1 + x2*w2 + b)

@@ -2,6 +2,7 @@
 // Python sends positioned nodes and edges once per graph, then small batches of cell
 // patches (values, grads, highlight); nothing here decides what to show.
 import { memo, useEffect, useSyncExternalStore } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import {
   BaseEdge, Controls, Handle, Position, ReactFlow, ReactFlowProvider, getBezierPath,
@@ -9,6 +10,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { createCells } from './cells.js';
+import './graph-view.css';
 
 const VISIBLE_ONLY_ABOVE = 1000;
 const NOT_FINITE = new Set(['nan', 'inf', '-inf']);
@@ -135,18 +137,22 @@ export function mountGraph(element) {
   const nodeTypes = { value: makeValueNode(cells), operator: makeOperatorNode(cells) };
   const edgeTypes = { flow: makeFlowEdge(cells) };
   const root = createRoot(element);
-  root.render(
+  // Synchronous, so the first graph paints before Python's boot takes the main thread.
+  flushSync(() => root.render(
     <ReactFlowProvider>
       <GraphView store={store} cells={cells} api={api} nodeTypes={nodeTypes}
                  edgeTypes={edgeTypes} />
     </ReactFlowProvider>,
-  );
+  ));
   element.dataset.mounted = 'true';
+  let drawn = false;
   return {
+    get drawn() { return drawn; },
     // A new graph: positioned nodes and edges, every cell, and whether to fit the view.
     setGraph(nodes, edges, cellData, fit = true) {
+      drawn = true;
       cells.reset(cellData);
-      store.set({ nodes: Array.from(nodes ?? []), edges: Array.from(edges ?? []), fit });
+      flushSync(() => store.set({ nodes: Array.from(nodes ?? []), edges: Array.from(edges ?? []), fit }));
       element.dataset.nodes = String(store.get().nodes.length);
     },
     // Patches to some cells: {id: {v, vt, g, gt, hl, done}}; only those nodes re-render.

@@ -1,57 +1,24 @@
-// The thin renderer: draws what Python hands it and reports nothing back yet.
-// Python owns the state; this module only turns {nodes, edges} into pixels.
-import { useSyncExternalStore } from 'react';
-import { createRoot } from 'react-dom/client';
-import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
-import './renderer.css';
+// The thin renderer Python drives: mount the graph view once, and hand Python dagre and
+// graphlib's JSON reader/writer so a layout crosses the bridge in three calls.
+import dagre from '@dagrejs/dagre';
+import { json as graphlibJson } from '@dagrejs/graphlib';
+import { mountGraph } from './graph-view.jsx';
+// Styles: graph-view.jsx imports its CSS; esbuild writes it out as renderer.css.
 
-function createGraphStore() {
-  let graph = { nodes: [], edges: [] };
-  const listeners = new Set();
-  return {
-    get: () => graph,
-    set(nodes, edges) {
-      graph = { nodes: Array.from(nodes ?? []), edges: Array.from(edges ?? []) };
-      for (const listener of listeners) listener();
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
+export { dagre, graphlibJson };
 
-function GraphView({ store }) {
-  const { nodes, edges } = useSyncExternalStore(store.subscribe, store.get);
-  return (
-    <ReactFlow
-      nodes={nodes}
-      edges={edges}
-      fitView
-      proOptions={{ hideAttribution: true }}
-      nodesConnectable={false}
-    >
-      <Background gap={24} />
-      <Controls showInteractive={false} />
-    </ReactFlow>
-  );
-}
+let view = null;
 
+// The one graph view of the page: the first paint and Python share it.
 export function mount(element) {
-  const store = createGraphStore();
-  const root = createRoot(element);
-  root.render(
-    <ReactFlowProvider>
-      <GraphView store={store} />
-    </ReactFlowProvider>,
-  );
-  element.dataset.mounted = 'true';
-  return {
-    setGraph: (nodes, edges) => store.set(nodes, edges),
-    unmount() {
-      root.unmount();
-      delete element.dataset.mounted;
-    },
-  };
+  view ??= mountGraph(element);
+  return view;
+}
+
+// Draws the build's prerendered default graph (inlined in the page as JSON) while Python
+// boots; Python then sends the same nodes, ids and positions, and takes over unseen.
+export function paintFirst(element, script) {
+  const first = mount(element);
+  const graph = JSON.parse(script.textContent);
+  if (!first.drawn) first.setGraph(graph.nodes, graph.edges, graph.cells, true);
 }
