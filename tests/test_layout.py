@@ -3,7 +3,7 @@ import itertools
 import pytest
 
 from chainrule import MLP, flow_graph, parse
-from chainrule.layout import (CELL_WIDTH, OPERATOR_SIZE, VALUE_HEIGHT, laid_out_graph,
+from chainrule.layout import (CELL_WIDTH, LAYERED_ABOVE, OPERATOR_SIZE, VALUE_HEIGHT, laid_out_graph,
                               layout_request, node_size, positions)
 from dagre_node import run_dagre
 
@@ -58,12 +58,30 @@ def test_request_is_graphlib_json_with_one_edge_per_use():
     assert len({e["name"] for e in request["edges"]}) == len(request["edges"])
 
 
-def test_large_graphs_use_the_fast_ranker():
-    small = layout_request(flow_graph(parse(LECTURE).output))
-    chain = "x0 = 1\n" + "\n".join(f"x{i} = x{i-1} * 1.5" for i in range(1, 200))
-    large = layout_request(flow_graph(parse(chain).output))
-    assert small["value"]["ranker"] == "network-simplex"
-    assert large["value"]["ranker"] == "longest-path"
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_large_graphs_take_the_layered_layout_without_overlaps(direction):
+    source = MLP(2, [12, 12, 1], seed=3).source([0.5, -1.0], 1.0)
+    graph = flow_graph(parse(source).output)
+    assert len(graph["nodes"]) > LAYERED_ABOVE
+
+    def refuse(request):
+        raise AssertionError("dagre must not be asked to lay out a large graph")
+
+    placed = boxes(laid_out_graph(graph, refuse, direction))
+    by_row = sorted(placed.items(), key=lambda item: item[1][:2])
+    for (a, box_a), (b, box_b) in itertools.combinations(by_row, 2):
+        assert not overlap(box_a, box_b), (a, b)
+    axis, size = (0, 2) if direction == "LR" else (1, 3)
+    for edge in graph["edges"]:
+        src, dst = placed[edge["source"]], placed[edge["target"]]
+        assert src[axis] + src[size] <= dst[axis], edge["id"]
+
+
+def test_layered_layout_puts_a_leaf_right_before_its_consumer():
+    chain = "x0 = 1\n" + "\n".join(f"x{i} = x{i-1} * 1.5" for i in range(1, 120)) + "\nL = x119 + y"
+    graph = laid_out_graph(flow_graph(parse(chain).output), None)
+    x = {n["data"]["label"]: n["position"]["x"] for n in graph["nodes"] if n["type"] == "value"}
+    assert x["y"] > x["x118"]  # y is only used by the last op, so it sits next to it
 
 
 def test_positions_are_top_left_corners_of_dagre_centres():

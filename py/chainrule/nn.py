@@ -77,12 +77,16 @@ class MLP(Module):
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def source(self, x, target=None):
+    def source(self, x, target=None, digits=None):
         """This network applied to inputs `x` as program text for the expression language.
 
         Each neuron becomes its own lines, so the typed program builds the same graph; with
-        a `target`, the last line is the squared error loss L.
+        a `target`, the last line is the squared error loss L. `digits` rounds the weights
+        (shorter text, e.g. to fit a large net in the editor's limit).
         """
+        def number(v):
+            return repr(v.data if digits is None else round(v.data, digits))
+
         lines = ["# inputs"]
         names = []
         for i, xi in enumerate(x):
@@ -93,8 +97,8 @@ class MLP(Module):
             for j, n in enumerate(layer.neurons):
                 lines.append(f"# layer {li}, neuron {j}")
                 ws = [f"w{li}_{j}_{i}" for i in range(len(n.w))]
-                lines += [f"{w} = {v.data!r}" for w, v in zip(ws, n.w)]
-                lines.append(f"b{li}_{j} = {n.b.data!r}")
+                lines += [f"{w} = {number(v)}" for w, v in zip(ws, n.w)]
+                lines.append(f"b{li}_{j} = {number(n.b)}")
                 total = " + ".join(f"{w}*{xn}" for w, xn in zip(ws, names)) + f" + b{li}_{j}"
                 out = f"h{li}_{j}"
                 lines.append(f"{out} = {n.nonlin}({total})" if n.nonlin else f"{out} = {total}")
