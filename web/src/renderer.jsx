@@ -1,5 +1,5 @@
 // The thin renderer Python drives: mount the graph view once, and hand Python dagre and
-// graphlib's JSON reader/writer so a layout crosses the bridge in three calls.
+// graphlib's JSON reader/writer so a layout crosses the bridge in a few calls.
 import dagre from '@dagrejs/dagre';
 import { json as graphlibJson } from '@dagrejs/graphlib';
 import { mountGraph } from './graph-view.jsx';
@@ -19,6 +19,5 @@ export function mount(element) {
 // boots; Python then sends the same nodes, ids and positions, and takes over unseen.
 export function paintFirst(element, script) {
   const first = mount(element);
-  const graph = JSON.parse(script.textContent);
-  if (!first.drawn) first.setGraph(graph.nodes, graph.edges, graph.cells, true);
+  if (!first.drawn) first.setGraph(script.textContent, true);
 }
