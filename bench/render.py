@@ -1,0 +1,114 @@
+"""How fast the graph appears: cold first node visible, and submit -> painted by size.
+
+    .venv/bin/python bench/render.py [--runs 5]      (after `make build`)
+
+First node: a fresh browser context (cold HTTP cache, no service worker), navigation ->
+the first value node on screen (the build's prerendered graph, drawn before Python is up),
+with navigation -> data-state="ready" beside it. Submit -> painted: the text goes into
+the editor, Ctrl+Enter is pressed, and the clock stops at the first frame after the
+canvas holds the new graph (Python parse + layout + one bridge call + React Flow render).
+Every figure is min / median / max over the runs, in milliseconds.
+"""
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "py"))
+
+import chromium  # noqa: E402
+from static_server import StaticServer  # noqa: E402
+
+from chainrule import MLP, flow_graph, parse  # noqa: E402
+
+SITE = REPO / "site"
+PREFIX = "/chainrule/"
+STAMP_FIRST_NODE = """
+new MutationObserver((_, observer) => {
+  const node = document.querySelector('[data-testid="value-node"]');
+  if (node && node.getBoundingClientRect().width > 0) {
+    window.firstNodeAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true, attributes: true});
+"""
+SUBMIT = """(text) => new Promise((resolve) => {
+  const editor = document.querySelector('[data-testid="expression"]');
+  const canvas = document.querySelector('[data-testid="canvas"]');
+  const before = canvas.dataset.nodes;
+  editor.value = text;
+  const started = performance.now();
+  editor.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', ctrlKey: true, bubbles: true}));
+  const painted = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started)));
+  if (canvas.dataset.nodes !== before) return painted();
+  new MutationObserver((_, observer) => { observer.disconnect(); painted(); })
+    .observe(canvas, {attributes: true, attributeFilter: ['data-nodes']});
+})"""
+WAIT_READY = "document.documentElement.dataset.state === 'ready'"
+
+
+def mlp_program(nin, hidden):
+    return MLP(nin, hidden + [1], seed=0).source([0.5] * nin, 1.0, digits=4)
+
+
+WORKLOADS = {  # name -> program text; sizes are printed from the graphs themselves
+    "~50 nodes": mlp_program(2, [3]),
+    "~500 nodes": mlp_program(2, [8, 6]),
+    "~2,000 nodes": mlp_program(2, [16, 16]),
+}
+
+
+def spread(values):
+    return f"{min(values):7.0f} {statistics.median(values):7.0f} {max(values):7.0f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if not (SITE / "index.html").is_file():
+        sys.exit("site/ is not built: run `make build` first")
+    from playwright.sync_api import sync_playwright
+
+    server = StaticServer({PREFIX: SITE})
+    url = server.url(PREFIX)
+    first, ready = [], []
+    submit = {name: [] for name in WORKLOADS}
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        for _ in range(args.runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.add_init_script(STAMP_FIRST_NODE + "\n" + STAMP_READY)
+            page = context.new_page()
+            page.goto(url)
+            page.wait_for_function(WAIT_READY, timeout=120_000)
+            page.wait_for_function("window.firstNodeAt !== undefined")
+            first.append(page.evaluate("window.firstNodeAt"))
+            ready.append(page.evaluate("window.readyAt"))
+            for name, text in WORKLOADS.items():
+                submit[name].append(page.evaluate(SUBMIT, text))
+            context.close()
+        browser.close()
+    server.stop()
+    print(f"graph rendering, {args.runs} runs (min / median / max, ms)")
+    print(f"  cold: first value node visible  {spread(first)}")
+    print(f"  cold: data-state=ready          {spread(ready)}")
+    for name, text in WORKLOADS.items():
+        nodes = len(flow_graph(parse(text).output)["nodes"])
+        print(f"  submit -> painted, {nodes:5d} nodes {spread(submit[name])}")
+
+
+STAMP_READY = """
+new MutationObserver((_, observer) => {
+  if (document.documentElement.dataset.state === 'ready') {
+    window.readyAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-state']});
+"""
+
+if __name__ == "__main__":
+    main()
