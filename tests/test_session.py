@@ -126,3 +126,28 @@ def test_every_preset_parses_and_lays_out():
         got = value_cells(s.whole_view())
         for name, v in reference.inputs.items():
             assert got[name]["g"] == repr(v.grad), (key, name)
+
+
+def apply(screen, patches):
+    for item, patch in (patches or {}).items():
+        screen.setdefault(item, {}).update(patch)
+
+
+def highlighted(screen):
+    return {item for item, cell in screen.items() if cell.get("hl")}
+
+
+@pytest.mark.parametrize("taken", [1, 4, 7])
+def test_finish_and_reset_clear_the_highlight_that_was_on_screen(taken):
+    s = Session(run_dagre)
+    screen = s.load(LECTURE)["cells"]
+    for _ in range(taken):
+        apply(screen, s.step())
+    apply(screen, s.reset())
+    assert highlighted(screen) == set()
+    for _ in range(taken):
+        apply(screen, s.step())
+    apply(screen, s.finish())
+    last = s.taken[-1]
+    assert highlighted(screen) == {last.result_id, last.operator_id, last.operand_id,
+                                   *last.edge_ids}

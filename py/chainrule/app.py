@@ -113,20 +113,24 @@ class Page:
     def try_load(self, text, fit=False):
         """Parse and draw `text`; on a bad expression show why and keep what is on screen."""
         if text == self.session.text:
+            self.clear_error()  # back to the text on screen, which is valid
             return True
         try:
             view = self.session.load(text)
         except ExprError as error:
             self.show_error(error)
             return False
-        self.error.hidden = True
-        self.error.textContent = ""
-        self.editor.removeAttribute("aria-invalid")
+        self.clear_error()
         self.stop_playing()
         self.view.setGraph(as_json(view), fit)
         store_text(text)
         self.show_step()
         return True
+
+    def clear_error(self):
+        self.error.hidden = True
+        self.error.textContent = ""
+        self.editor.removeAttribute("aria-invalid")
 
     def show_error(self, error):
         self.error.textContent = f"Line {error.line}, column {error.col}: {error.message}"

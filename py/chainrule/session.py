@@ -146,10 +146,12 @@ class Session:
         """All remaining steps; returns the cell patches (None when already at the end)."""
         if self.at_end:
             return None
+        shown = self.highlighted  # what the screen shows: the steps' own patches are dropped
         touched = set()
         while not self.at_end:
             self.step()
             touched.add(self.current.operand)
+        self.highlighted = shown
         patches = self._patches(None, self.current)
         for v in touched:
             patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
@@ -157,9 +159,11 @@ class Session:
 
     def reset(self):
         """Back to before the first step; returns the cell patches."""
+        shown = self.highlighted
         touched = set(self.received)
         while not self.at_start:
             self.back()
+        self.highlighted = shown
         patches = self._patches(None, None)
         for v in touched:
             patches.setdefault(self.ids[v], {}).update(self._grad_state(v))

@@ -1,0 +1,65 @@
+"""Cost of one backprop step on the page: click -> the updated nodes painted.
+
+    .venv/bin/python bench/step.py [--steps 30]      (after `make build`)
+
+For the lecture example (10 flow nodes) and a ~2,000-node MLP, clicks Step repeatedly
+and times each from the click to the next painted frame (Python's step, one batched
+bridge call, React re-rendering only the touched nodes). Prints min / median / max in ms.
+"""
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "py"))
+
+import chromium  # noqa: E402
+from render import PREFIX, SITE, SUBMIT, WAIT_READY, mlp_program  # noqa: E402
+from static_server import StaticServer  # noqa: E402
+
+from chainrule import flow_graph, parse  # noqa: E402
+from chainrule.presets import LECTURE  # noqa: E402
+
+CLICK_STEP = """() => new Promise((resolve) => {
+  const button = document.querySelector('[data-testid="step"]');
+  const started = performance.now();
+  button.click();
+  requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started)));
+})"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=30)
+    args = parser.parse_args()
+    if not (SITE / "index.html").is_file():
+        sys.exit("site/ is not built: run `make build` first")
+    from playwright.sync_api import sync_playwright
+
+    server = StaticServer({PREFIX: SITE})
+    results = {}
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(server.url(PREFIX))
+        page.wait_for_function(WAIT_READY, timeout=120_000)
+        for text in (LECTURE, mlp_program(2, [16, 16])):
+            page.evaluate(SUBMIT, text)
+            page.wait_for_timeout(500)
+            steps = min(args.steps, len(parse(text).output.topological_order()))
+            times = [page.evaluate(CLICK_STEP) for _ in range(steps)]
+            results[len(flow_graph(parse(text).output)["nodes"])] = times
+        browser.close()
+    server.stop()
+    print("one Step click -> painted (min / median / max, ms)")
+    for nodes, times in results.items():
+        print(f"  {nodes:5d} nodes, {len(times)} steps: {min(times):6.1f} "
+              f"{statistics.median(times):6.1f} {max(times):6.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,244 @@
+"""The graph view: editor text -> Python parse -> dagre layout -> React Flow on the canvas.
+
+Every expected node, value and edge comes from `chainrule` on CPython (pages.Expected).
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from chainrule.nn import MLP
+from chainrule.presets import PRESETS
+from harness import wait_for_state
+from pages import (
+    LECTURE, TIMEOUT_MS, Expected, by_testid, check_graph, check_layout, choose_preset,
+    enter_text, eventually, expr_error, frozen_clock, open_app, read_canvas, wait_for_graph,
+)
+
+WASM = "**/pyodide/pyodide.asm.wasm"
+QUADRATIC = "x = 3\ny = x**2 + 2*x\n"  # y = 15: five values (a constant 2, an exponent **2)
+BAD_TEXTS = {
+    "syntax error on line 2": "a = 2\nL = a *",
+    "unknown function": "a = 2\nb = 3\nL = foo(a) * b",
+    "unclosed bracket": "a = 2\nL = (a + 1\n",
+}
+
+
+def test_default_example_shows_seven_values_and_three_operators(page, app_url):
+    expected = Expected.of(LECTURE)
+    canvas = open_app(page, app_url)
+    assert by_testid(page, "expression").input_value() == LECTURE
+    assert len(canvas.values) == 7 and len(canvas.operators) == 3
+    by_label = {v["label"]: v["value"] for v in canvas.values.values()}
+    assert by_label == {"a": "2.0", "b": "-3.0", "c": "10.0", "e": "-6.0", "d": "4.0",
+                        "f": "-2.0", "L": "-8.0"}
+    output = canvas.values[expected.root_id]
+    assert output["label"] == "L" and output["role"] == "output"
+    assert sorted(o["op"] for o in canvas.operators.values()) == ["*", "*", "+"]
+    # Ids are the topological order: v0.. for values, opK for the operator making vK.
+    assert set(canvas.values) == {f"v{i}" for i in range(7)}
+    assert all(o.startswith("op") and f"v{o[2:]}" in canvas.values for o in canvas.operators)
+    # No gradient is known before stepping.
+    assert all(v["grad"] == "" for v in canvas.values.values())
+
+
+def test_typing_a_new_expression_redraws_it(page, app_url):
+    open_app(page, app_url)
+    editor = by_testid(page, "expression")
+    editor.fill("")
+    editor.press_sequentially(QUADRATIC, delay=20)  # one input event per key, as a user types
+    canvas = wait_for_graph(page, Expected.of(QUADRATIC))
+    assert canvas.nodes == "8"  # x, x**2, 2, 2*x, y and three operators
+    assert {v["label"]: v["value"] for v in canvas.values.values()}["y"] == "15.0"
+    assert "**2" in {o["op"] for o in canvas.operators.values()}
+    assert by_testid(page, "expression-error").is_hidden()
+
+
+def test_a_second_edit_redraws_again_with_new_ids(page, app_url):
+    open_app(page, app_url)
+    enter_text(page, QUADRATIC)
+    canvas = enter_text(page, "p = 0.5\nq = tanh(p) * p - p / 4\n", exact=False)
+    assert canvas.nodes == str(len(canvas.values) + len(canvas.operators))
+
+
+@pytest.mark.parametrize("bad", BAD_TEXTS.values(), ids=BAD_TEXTS.keys())
+def test_a_bad_expression_keeps_the_graph_and_shows_where(page, app_url, bad):
+    open_app(page, app_url)
+    before = read_canvas(page).graph()
+    error = expr_error(bad)
+
+    by_testid(page, "expression").fill(bad)
+    message = by_testid(page, "expression-error")
+    expect(message).to_be_visible(timeout=TIMEOUT_MS)
+    expect(message).to_have_text(f"Line {error.line}, column {error.col}: {error.message}")
+    assert message.get_attribute("data-line") == str(error.line)
+    assert message.get_attribute("data-col") == str(error.col)
+    assert read_canvas(page).graph() == before, "a bad expression changed the graph"
+
+    enter_text(page, QUADRATIC)
+    expect(message).to_be_hidden(timeout=TIMEOUT_MS)
+
+
+def test_going_back_to_the_drawn_text_clears_the_error(page, app_url):
+    open_app(page, app_url)
+    editor = by_testid(page, "expression")
+    editor.fill("a = 2\nL = a *")
+    message = by_testid(page, "expression-error")
+    expect(message).to_be_visible(timeout=TIMEOUT_MS)
+    # The text of the graph on screen is valid again: no error may stay up.
+    editor.fill(LECTURE)
+    expect(message).to_be_hidden(timeout=TIMEOUT_MS)
+    editor.fill("a = 2\nL = a *")
+    expect(message).to_be_visible(timeout=TIMEOUT_MS)
+    editor.press("Control+Enter")
+    editor.fill(LECTURE)
+    editor.press("Control+Enter")
+    expect(message).to_be_hidden(timeout=TIMEOUT_MS)
+
+
+def big_mlp_text():
+    """~500 flow nodes: past the size where the layout changes strategy (300)."""
+    return MLP(2, [8, 8, 1], nonlin="tanh", seed=3).source([0.5, -1.5], 1.0)
+
+
+@pytest.mark.parametrize("key", ["lecture", "sanity", "mlp", "big"])
+def test_nodes_never_overlap_and_edges_follow_the_direction(page, app_url, key):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    open_app(page, app_url)
+    if key == "lecture":
+        expected = Expected.of(LECTURE)
+    elif key == "big":
+        expected = Expected.of(big_mlp_text())
+        assert expected.flow_node_count > 300
+        enter_text(page, expected.text, expected, exact=False)
+    else:
+        expected, _ = choose_preset(page, key)
+    direction = by_testid(page, "direction")
+    eventually(page, lambda: check_layout(read_canvas(page), expected, "LR"))
+
+    direction.click()
+    expect(direction).to_have_attribute("data-direction", "TB", timeout=TIMEOUT_MS)
+    eventually(page, lambda: check_layout(read_canvas(page), expected, "TB"))
+    check_graph(read_canvas(page), expected, exact=False)
+
+    direction.click()
+    expect(direction).to_have_attribute("data-direction", "LR", timeout=TIMEOUT_MS)
+    eventually(page, lambda: check_layout(read_canvas(page), expected, "LR"))
+
+
+def test_edges_carry_arrowheads(page, app_url):
+    open_app(page, app_url)
+    ends = page.evaluate("""() => [...document.querySelectorAll('.react-flow__edge-path')]
+        .map((p) => p.getAttribute('marker-end'))""")
+    assert len(ends) == len(Expected.of(LECTURE).edges)
+    assert all(end and end.startswith("url(") for end in ends), ends
+
+
+def test_every_preset_renders(page, app_url):
+    open_app(page, app_url)
+    select = by_testid(page, "preset")
+    offered = select.locator("option").evaluate_all(
+        "(options) => options.filter((o) => o.value).map((o) => [o.value, o.textContent])")
+    assert [key for key, _ in offered] == list(PRESETS)
+    for key, text in offered:
+        assert PRESETS[key][0] in text, (key, text)
+
+    # The lecture example last: choosing the example already on screen must work too.
+    for key in [*list(PRESETS)[1:], "lecture", "lecture"]:
+        expected, canvas = choose_preset(page, key)
+        assert len(canvas.values) == len(expected.values), key
+        assert all(v["grad"] == "" for v in canvas.values.values()), key
+        assert by_testid(page, "expression-error").is_hidden(), key
+
+
+def test_reset_example_brings_back_the_lecture_example(page, app_url):
+    open_app(page, app_url)
+    enter_text(page, QUADRATIC)
+    by_testid(page, "reset-example").click()
+    wait_for_graph(page, Expected.of(LECTURE))
+    # Whatever exact text it writes, it is the lecture example's program.
+    text = by_testid(page, "expression").input_value()
+    assert Expected.of(text).values == Expected.of(LECTURE).values
+
+
+def test_fit_view_brings_every_node_into_the_canvas(page, app_url):
+    open_app(page, app_url)
+    expected, _ = choose_preset(page, "sanity")
+
+    def all_inside(canvas):
+        left, top, right, bottom = canvas.box
+        return all(b[0] >= left - 1 and b[1] >= top - 1 and b[2] <= right + 1
+                   and b[3] <= bottom + 1 for b in canvas.boxes().values())
+
+    eventually(page, lambda: check_layout(read_canvas(page), expected, "LR"))
+    flow = by_testid(page, "canvas")
+    flow.hover()
+    for _ in range(8):  # zoom well in, so most nodes leave the canvas
+        page.mouse.wheel(0, -400)
+    eventually(page, lambda: _assert(not all_inside(read_canvas(page)), "zoom did nothing"))
+
+    by_testid(page, "fit-view").click()
+    eventually(page, lambda: _assert(all_inside(read_canvas(page)), "nodes left outside"))
+    check_graph(read_canvas(page), expected, exact=False)
+
+
+def _assert(condition, message):
+    assert condition, message
+
+
+def test_first_paint_shows_the_graph_before_python(new_context, app_url):
+    context, _ = new_context()  # a cold load: no cache, no service worker, no storage
+    page = context.new_page()
+    held = []
+    page.route(WASM, lambda route: held.append(route))  # Python cannot start until released
+    page.goto(app_url, wait_until="commit")
+    page.wait_for_selector('[data-testid="value-node"]', timeout=TIMEOUT_MS)
+    assert page.evaluate("document.documentElement.dataset.state") == "loading"
+
+    expected = Expected.of(LECTURE)
+    first = wait_for_graph(page, expected)  # the whole default graph, from static data
+    assert first.state == "loading", "the graph came only with Python"
+    assert all(v["grad"] == "" for v in first.values.values())
+    eventually(page, lambda: check_layout(read_canvas(page), expected, "LR"))
+    first = read_canvas(page)
+    assert first.state == "loading"
+
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for the wasm"
+    held[0].continue_()
+    wait_for_state(page, "ready")
+
+    # Python takes over the same ids, values and places: nothing jumps.
+    ready = wait_for_graph(page, expected)
+    assert set(ready.boxes()) == set(first.boxes())
+    moved = {i: (first.boxes()[i], box) for i, box in ready.boxes().items()
+             if max(abs(a - b) for a, b in zip(first.boxes()[i], box)) > 1}
+    assert not moved, f"nodes jumped when Python took over: {moved}"
+
+
+def test_the_text_survives_a_reload(page, app_url):
+    open_app(page, app_url)
+    enter_text(page, QUADRATIC)
+    page.reload()
+    wait_for_state(page, "ready")
+    expect(by_testid(page, "expression")).to_have_value(QUADRATIC, timeout=TIMEOUT_MS)
+    wait_for_graph(page, Expected.of(QUADRATIC))
+
+
+def test_ctrl_enter_parses_at_once_and_typing_within_300_ms(page, app_url):
+    open_app(page, app_url)
+    before = read_canvas(page).graph()
+    frozen_clock(page)  # no timer fires until the test says so
+    editor = by_testid(page, "expression")
+
+    editor.fill(QUADRATIC)
+    assert read_canvas(page).graph() == before, "parsed without waiting for the debounce"
+    editor.press("Control+Enter")
+    wait_for_graph(page, Expected.of(QUADRATIC))
+    assert editor.input_value() == QUADRATIC, "Ctrl+Enter changed the text"
+
+    editor.fill(LECTURE)
+    page.clock.run_for(300)  # the issue: re-parse at most 300 ms after typing stops
+    wait_for_graph(page, Expected.of(LECTURE))
