@@ -47,7 +47,7 @@ def main():
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(server.url(PREFIX))
         page.wait_for_function(WAIT_READY, timeout=120_000)
-        for text in (LECTURE, mlp_program(2, [16, 16])):
+        for text in (mlp_program(2, [16, 16]), LECTURE):  # each differs from what is drawn
             page.evaluate(SUBMIT, text)
             page.wait_for_timeout(500)
             steps = min(args.steps, len(parse(text).output.topological_order()))
