@@ -7,9 +7,14 @@ import { gunzipSync } from 'node:zlib';
 const [site, code] = process.argv.slice(2);
 const pyodideDir = path.resolve(site, 'pyodide');
 const boot = readFileSync(path.join(pyodideDir, 'pyodide-boot.mjs'), 'utf8');
-const memory = new Uint8Array(Number(boot.match(/const SNAPSHOT_BYTES = Number\('(\d+)'\)/)[1]));
+const size = Number(boot.match(/const SNAPSHOT_BYTES = Number\('(\d+)'\)/)[1]);
 const sparse = gunzipSync(readFileSync(path.join(pyodideDir, 'python.snapshot.gz')));
-for (let at = 0; ;) {
+// Format: web/build/sparse.mjs (a size record, the non-zero runs, an end record).
+if (sparse.readUInt32LE(0) !== 0xfffffffe || sparse.readUInt32LE(4) !== size) {
+  throw new Error('the snapshot does not start with the size record of this build');
+}
+const memory = new Uint8Array(size);
+for (let at = 8; ;) {
   const offset = sparse.readUInt32LE(at);
   const length = sparse.readUInt32LE(at + 4);
   at += 8;

@@ -1,6 +1,9 @@
-// Our Python package ships as plain files that PyScript writes into Pyodide's
-// file system (`files` in the config); there is no `packages` key, so no micropip.
-import { cp, readdir } from 'node:fs/promises';
+// Our Python package ships as plain files (py/chainrule/*.py) and as one
+// bundle of them (py/chainrule.json: {path under Python's home: source}) that
+// pyodide-boot.mjs writes into Pyodide's file system itself, before PyScript
+// gets the interpreter: one request instead of PyScript's `files` fetching
+// each module after Python is up. There is no `packages` key, so no micropip.
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PY_PACKAGE } from './paths.mjs';
 
@@ -11,20 +14,20 @@ export async function packageModules() {
 
 export async function copyPythonPackage(outdir) {
   const modules = await packageModules();
+  const bundle = {};
   for (const name of modules) {
     await cp(path.join(PY_PACKAGE, name), path.join(outdir, name));
+    bundle[`chainrule/${name}`] = await readFile(path.join(PY_PACKAGE, name), 'utf8');
   }
+  await writeFile(`${outdir}.json`, JSON.stringify(bundle));
   return modules;
 }
 
-// Paths in `files` and `interpreter` are relative to the page and the config,
-// which sit side by side at the top of the site.
-export function pyscriptConfig(modules) {
+// Paths in `interpreter` and `js_modules` are relative to the page, which the
+// config sits beside (and is inlined into: web/build/page.mjs).
+export function pyscriptConfig() {
   return {
     interpreter: './pyodide/pyodide-boot.mjs',
-    files: Object.fromEntries(
-      modules.map((name) => [`./py/chainrule/${name}`, `./chainrule/${name}`]),
-    ),
     js_modules: { main: { './renderer/renderer.js': 'renderer' } },
     plugins: ['!codemirror', '!deprecations-manager', '!donkey', '!py-editor', '!py-game', '!py-terminal'],
   };

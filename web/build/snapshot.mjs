@@ -1,16 +1,19 @@
 // A Pyodide memory snapshot taken after Python has started, imported our
-// package and compiled what the page will import (snapshot_prepare.py):
+// package and compiled what the page will import or run (snapshot_prepare.py):
 // restoring it in the browser skips most of Python's start-up.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { MODULES, WEB } from './paths.mjs';
+import { pageScripts, pyscriptStartupCode } from './pyscript-code.mjs';
 import { toSparse } from './sparse.mjs';
 
 const PREPARE = path.join(WEB, 'build', 'snapshot_prepare.py');
 // Where Pyodide starts in the browser too, and where PyScript writes `files`.
 const HOME = '/home/pyodide';
+// Where the code PyScript will hand runPython() waits for snapshot_prepare.py.
+const RUN_CODE_DIR = '/tmp/chainrule-run-code';
 
 // PyScript's Python package, exactly as PyScript writes it at every boot.
 async function pyscriptPackage() {
@@ -36,12 +39,20 @@ export async function makeSnapshot(pyodideDir, packageDir, modules) {
     `${HOME}/chainrule/app.py`,
   ];
 
+  const page = await readFile(path.join(pyodideDir, '..', 'index.html'), 'utf8');
+  const runCode = [...await pyscriptStartupCode(), ...await pageScripts(page)];
+  runCode.forEach((code, i) => { files[`${RUN_CODE_DIR}/${i}.py`] = code; });
+
   const { loadPyodide } = await import(path.join(pyodideDir, 'pyodide.mjs'));
   const pyodide = await loadPyodide({
     indexURL: pyodideDir,
     _makeSnapshot: true,
     // Only what a browser boot would have, nothing from the build machine.
-    env: { HOME, CHAINRULE_PRECOMPILE: precompile.join(':') },
+    env: {
+      HOME,
+      CHAINRULE_PRECOMPILE: precompile.join(':'),
+      CHAINRULE_RUN_CODE: runCode.map((_, i) => `${RUN_CODE_DIR}/${i}.py`).join(':'),
+    },
   });
   for (const [file, content] of Object.entries(files)) {
     pyodide.FS.mkdirTree(path.posix.dirname(file));

@@ -25,6 +25,7 @@ def prepare():
             importlib.import_module(f"chainrule.{module.name}")
 
     precompile_sources(os.environ.pop("CHAINRULE_PRECOMPILE").split(os.pathsep))
+    precompile_run_code(os.environ.pop("CHAINRULE_RUN_CODE").split(os.pathsep))
 
     # The snapshot carries the environment it was made in: keep only the
     # variables a browser boot sets itself, never the build machine's.
@@ -63,5 +64,71 @@ def precompile_sources(paths):
     SourceFileLoader.source_to_code = source_to_code
 
 
+def precompile_run_code(paths):
+    """Compile the code Pyodide and PyScript run at every boot through
+    eval_code() / eval_code_async() (runPython() / runPythonAsync() in JS), most
+    of all PyScript's start-up code: it carries PyScript's whole package as
+    string literals, and parsing it to an AST at boot costs more than running
+    it. A boot that runs exactly this source gets the code compiled here; any
+    other source compiles as usual."""
+    import ast
+    import pyodide.code
+    from _pyodide import _base
+
+    sources = [
+        # What Pyodide itself runs through eval_code() at every start (finalizeBootstrap).
+        "{}",
+        "import importlib; importlib",
+        "import __main__; __main__.__dict__",
+        "import builtins; builtins.__dict__",
+    ]
+    for path in paths:
+        with open(path, encoding="utf-8") as file:
+            sources.append(file.read())
+
+    def precompiled_runner(compiled, source, options):
+        code = None if options else compiled.get(source)
+        if code is None:
+            missed.append(source[:80])
+            return None
+        # A CodeRunner past its compile step: Pyodide's own run() and run_async().
+        runner = object.__new__(_base.CodeRunner)
+        runner._source = source
+        runner._compiled = True
+        runner.code = code
+        return runner
+
+    # Exactly what eval_code(source, globals) and eval_code_async(source, globals)
+    # compile: default options, top-level await allowed in the latter.
+    compiled = {source: _base.CodeRunner(source).compile().code for source in sources}
+    compiled_async = {
+        source: _base.CodeRunner(source, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT).compile().code
+        for source in sources
+    }
+    # For tests: the start of every source that was not precompiled.
+    missed = []
+    eval_code = _base.eval_code
+    eval_code_async = _base.eval_code_async
+
+    def eval_precompiled(source, globals=None, locals=None, **options):
+        runner = precompiled_runner(compiled, source, options)
+        if runner is None:
+            return eval_code(source, globals, locals, **options)
+        return runner.run(globals, locals)
+
+    async def eval_precompiled_async(source, globals=None, locals=None, **options):
+        runner = precompiled_runner(compiled_async, source, options)
+        if runner is None:
+            return await eval_code_async(source, globals, locals, **options)
+        return await runner.run_async(globals, locals)
+
+    for patched, original in ((eval_precompiled, eval_code), (eval_precompiled_async, eval_code_async)):
+        patched.__doc__ = original.__doc__
+        patched.__wrapped__ = original
+        patched.missed = missed
+    _base.eval_code = pyodide.code.eval_code = eval_precompiled
+    _base.eval_code_async = pyodide.code.eval_code_async = eval_precompiled_async
+
+
 prepare()
-del prepare, precompile_sources
+del prepare, precompile_sources, precompile_run_code

@@ -3,8 +3,11 @@
 // half the bytes to inflate on a first visit and to read on later ones.
 //
 // Format (little-endian): records of [u32 offset][u32 length][length bytes],
-// ending with the record [0xFFFFFFFF][0]. web/shell/pyodide-boot.mjs reads it.
+// starting with the size record [0xFFFFFFFE][memory size] (no bytes), so the
+// reader can allocate the memory before the first run arrives, and ending with
+// the record [0xFFFFFFFF][0]. web/shell/snapshot-worker.js reads it.
 const PAGE = 4096;
+export const SIZE_OFFSET = 0xfffffffe;
 export const END_OFFSET = 0xffffffff;
 
 function record(offset, bytes) {
@@ -15,7 +18,8 @@ function record(offset, bytes) {
 }
 
 export function toSparse(memory) {
-  const parts = [];
+  const parts = [...record(SIZE_OFFSET, Buffer.alloc(0))];
+  parts[0].writeUInt32LE(memory.length, 4);
   let runStart = -1;
   const isZero = (start) => memory.subarray(start, start + PAGE).every((byte) => byte === 0);
   for (let start = 0; start <= memory.length; start += PAGE) {

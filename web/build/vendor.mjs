@@ -1,7 +1,7 @@
 // Pyodide's core files and PyScript's dist/, served from our own origin.
 import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { MODULES } from './paths.mjs';
+import { MODULES, SHELL } from './paths.mjs';
 
 export const PYODIDE_FILES = [
   'pyodide.mjs',
@@ -11,10 +11,17 @@ export const PYODIDE_FILES = [
   'pyodide-lock.json',
 ];
 
+// Beside them, our reader of the Python snapshot (pyodide-boot.mjs, the boot
+// module, is written there by the snapshot step, which fills in its size).
+export const BOOT_FILES = ['snapshot-worker.js'];
+
 export async function copyPyodide(outdir) {
   await mkdir(outdir, { recursive: true });
   for (const name of PYODIDE_FILES) {
     await cp(path.join(MODULES, 'pyodide', name), path.join(outdir, name));
+  }
+  for (const name of BOOT_FILES) {
+    await cp(path.join(SHELL, name), path.join(outdir, name));
   }
 }
 

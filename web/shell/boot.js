@@ -8,14 +8,42 @@
   const root = document.documentElement;
 
   // The Python snapshot is the boot's biggest read: start it before any module
-  // has loaded. A first visit downloads the gzipped file; later visits read the
-  // service worker's decompressed copy straight from its cache. pyodide-boot.mjs
-  // takes the response from here (and fetches it itself if this is missing).
-  const inPyodide = (name) => new URL(`pyodide/${name}`, document.baseURI).href;
-  globalThis.chainruleSnapshot = navigator.serviceWorker?.controller && globalThis.caches
-    ? caches.match(inPyodide('python.snapshot')).then((response) => response && { response, packed: false })
-    : fetch(inPyodide('python.snapshot.gz')).then((response) => ({ response, packed: true }));
-  globalThis.chainruleSnapshot.catch(() => {});
+  // has loaded, in a worker (pyodide/snapshot-worker.js), so that it never waits
+  // for the busy main thread. A first visit downloads the gzipped file; later
+  // visits read the service worker's decompressed copy straight from its cache.
+  // pyodide-boot.mjs takes the memory image from here (and starts the worker
+  // itself if this is missing).
+  // The worker compiles Pyodide's wasm as well (globalThis.chainruleWasm).
+  {
+    const inPyodide = (name) => new URL(`pyodide/${name}`, document.baseURI).href;
+    const worker = new Worker(inPyodide('snapshot-worker.js'));
+    let snapshot, wasm;
+    globalThis.chainruleSnapshot = new Promise((resolve, reject) => { snapshot = { resolve, reject }; });
+    globalThis.chainruleWasm = new Promise((resolve, reject) => { wasm = { resolve, reject }; });
+    let pending = 2;
+    const settle = (promise, error, value) => {
+      if (error) promise.reject(new Error(error));
+      else promise.resolve(value);
+      if (--pending === 0) worker.terminate();
+    };
+    worker.onmessage = ({ data }) => {
+      if ('module' in data || 'wasmError' in data) settle(wasm, data.wasmError, data.module);
+      else settle(snapshot, data.error, data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      snapshot.reject(new Error(event.message || 'the snapshot reader failed'));
+      wasm.reject(new Error(event.message || 'the snapshot reader failed'));
+    };
+    worker.postMessage({
+      cached: navigator.serviceWorker?.controller ? inPyodide('python.snapshot') : null,
+      packed: inPyodide('python.snapshot.gz'),
+      wasm: inPyodide('pyodide.asm.wasm'),
+    });
+    globalThis.chainruleSnapshot.catch(() => {});
+    globalThis.chainruleWasm.catch(() => {});
+  }
 
   const STAGES = {
     download: 'Downloading Python…',

@@ -4,14 +4,18 @@
 //
 // Python's own start-up is most of a normal boot, so we restore a memory
 // snapshot taken at build time (web/build/snapshot.mjs) and fall back to a
-// normal boot if that fails. Along the way the page shell hears which stage
-// the boot is in ('chainrule:boot-stage') or why it failed ('chainrule:boot-failed').
+// normal boot if that fails. Our Python package comes as one bundle that is
+// written into Python's home before PyScript gets the interpreter. Along the
+// way the page shell hears which stage the boot is in ('chainrule:boot-stage')
+// or why it failed ('chainrule:boot-failed').
 import { loadPyodide as loadPlainPyodide, version } from './pyodide.mjs';
 
 export { version };
 
 const INDEX_URL = new URL('./', import.meta.url).href;
 const WASM_NAME = 'pyodide.asm.wasm';
+// Our package's modules, {path under Python's home: source} (web/build/python-sources.mjs).
+const PYTHON_FILES = '../py/chainrule.json';
 // Filled in by the build: the size of the memory the snapshot restores, so its
 // buffer can be handed to Pyodide before the download finishes.
 const SNAPSHOT_BYTES = Number('__SNAPSHOT_BYTES__');
@@ -21,6 +25,9 @@ const announce = (type, detail) => dispatchEvent(new CustomEvent(`chainrule:${ty
 // "snapshot" (the gzipped download), "cached snapshot" (the service worker's copy) or "normal".
 const recordBoot = (how) => { document.documentElement.dataset.pythonBoot = how; };
 const never = new Promise(() => {});
+// Performance marks ('chainrule:…') let bench/boot.py say where a boot spent its time.
+const mark = (name) => performance.mark(`chainrule:${name}`);
+mark('boot-module');
 
 class BootError extends Error {}
 class SnapshotError extends Error {}
@@ -42,14 +49,37 @@ function watchWasm() {
     entered: new Promise((resolve) => (entered = resolve)),
     restore: () => { WebAssembly.instantiateStreaming = original; },
   };
+  // boot.js has a worker compile the wasm (globalThis.chainruleWasm): then
+  // Pyodide's own download of it is skipped and the module only instantiated.
+  const early = globalThis.chainruleWasm;
+  delete globalThis.chainruleWasm;
+  const precompiled = early?.catch(() => null);
+  const realFetch = globalThis.fetch;
+  if (early) {
+    globalThis.fetch = function fetch(resource, ...rest) {
+      if (String(resource).endsWith(`/${WASM_NAME}`)) return Promise.resolve(new Response(null, { status: 299 }));
+      return realFetch.call(this, resource, ...rest);
+    };
+  }
+  watch.restore = () => {
+    WebAssembly.instantiateStreaming = original;
+    if (early) globalThis.fetch = realFetch;
+  };
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const hold = watch.holdUntil;
     entered();
     let result;
     try {
-      const response = await source;
-      if (!response.ok) throw new BootError(`${WASM_NAME} could not be downloaded (HTTP ${response.status})`);
-      result = await original.call(WebAssembly, response, imports);
+      const module = await precompiled;
+      if (module) {
+        result = { module, instance: await WebAssembly.instantiate(module, imports) };
+      } else {
+        let response = await source;
+        if (response.status === 299) response = await realFetch(new URL(WASM_NAME, INDEX_URL));
+        if (!response.ok) throw new BootError(`${WASM_NAME} could not be downloaded (HTTP ${response.status})`);
+        result = await original.call(WebAssembly, response, imports);
+      }
+      mark('wasm-compiled');
     } catch (error) {
       const reason = error instanceof BootError
         ? error
@@ -78,84 +108,93 @@ function quietEarlyFetches() {
   return () => { globalThis.fetch = original; };
 }
 
-// boot.js starts reading the snapshot before this module loads: the service
-// worker's decompressed copy straight from its cache on later visits, the
-// gzipped download on a first visit. Without boot.js, fetch it here.
-async function openSnapshotStream() {
-  const early = await globalThis.chainruleSnapshot?.catch(() => undefined);
+// boot.js starts reading the snapshot before this module loads, in a worker
+// (snapshot-worker.js): the service worker's decompressed copy straight from
+// its cache on later visits, the gzipped download on a first visit. Without
+// boot.js, start that worker here.
+function readSnapshot() {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('snapshot-worker.js', INDEX_URL));
+    worker.onmessage = ({ data }) => {
+      worker.terminate();
+      if (data.error) reject(new Error(data.error));
+      else resolve(data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      reject(new Error(event.message || 'the snapshot reader failed'));
+    };
+    worker.postMessage({
+      cached: navigator.serviceWorker?.controller ? new URL('python.snapshot', INDEX_URL).href : null,
+      packed: new URL('python.snapshot.gz', INDEX_URL).href,
+    });
+  });
+}
+
+async function loadSnapshot() {
+  const early = globalThis.chainruleSnapshot;
   delete globalThis.chainruleSnapshot;
-  const { response, packed } = early ?? {
-    response: await fetch(new URL('python.snapshot.gz', INDEX_URL)),
-    packed: true,
-  };
-  if (!response.ok) throw new SnapshotError(`no Python snapshot (HTTP ${response.status})`);
-  if (!packed) return { how: 'cached snapshot', stream: response.body };
-  return { how: 'snapshot', stream: response.body.pipeThrough(new DecompressionStream('gzip')) };
-}
-
-// The snapshot arrives sparse (web/build/sparse.mjs): records of
-// [u32 offset][u32 length][bytes] for the memory's non-zero runs, then an end
-// record; everything else stays zero in the freshly allocated buffer.
-const END_OFFSET = 0xffffffff;
-
-async function fillSparse(reader, buffer) {
-  const header = new Uint8Array(8);
-  const fields = new DataView(header.buffer);
-  let headerBytes = 0;
-  let offset = 0;
-  let remaining = 0;
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    const bytes = chunk.value;
-    let at = 0;
-    while (at < bytes.length) {
-      if (remaining > 0) {
-        const take = Math.min(remaining, bytes.length - at);
-        buffer.set(bytes.subarray(at, at + take), offset);
-        offset += take;
-        remaining -= take;
-        at += take;
-        continue;
-      }
-      const take = Math.min(8 - headerBytes, bytes.length - at);
-      header.set(bytes.subarray(at, at + take), headerBytes);
-      headerBytes += take;
-      at += take;
-      if (headerBytes < 8) break;
-      headerBytes = 0;
-      offset = fields.getUint32(0, true);
-      remaining = fields.getUint32(4, true);
-      if (offset === END_OFFSET) return;
-      if (offset + remaining > buffer.length) throw new SnapshotError('the Python snapshot does not fit this build');
-    }
+  let snapshot;
+  try {
+    snapshot = await (early ?? readSnapshot());
+  } catch (error) {
+    throw new SnapshotError(error.message);
   }
-  throw new SnapshotError('the Python snapshot is truncated');
-}
-
-function downloadSnapshot() {
-  const buffer = new Uint8Array(SNAPSHOT_BYTES);
-  const filled = (async () => {
-    const { how, stream } = await openSnapshotStream();
-    await fillSparse(stream.getReader(), buffer);
-    return how;
-  })();
-  filled.catch(() => {});
-  return { buffer, filled };
+  if (snapshot.memory.length !== SNAPSHOT_BYTES) throw new SnapshotError('the Python snapshot does not fit this build');
+  mark('snapshot-read');
+  return snapshot;
 }
 
 // Every restore starts from the same memory image, so the random generator
 // would repeat itself across visits unless reseeded from the browser's entropy.
+// (No runPython here: compiling even one line costs the boot more than this.)
 function reseed(pyodide) {
-  pyodide.runPython('import sys\nif "random" in sys.modules: sys.modules["random"].seed()');
+  const modules = pyodide.pyimport('sys').modules;
+  const random = modules.get('random');
+  random?.seed();
+  random?.destroy();
+  modules.destroy();
+}
+
+function downloadPythonFiles() {
+  const files = fetch(new URL(PYTHON_FILES, INDEX_URL)).then((response) => {
+    if (!response.ok) throw new BootError(`${PYTHON_FILES.split('/').pop()} could not be downloaded (HTTP ${response.status})`);
+    return response.json();
+  }, (error) => {
+    throw new BootError(`${PYTHON_FILES.split('/').pop()} could not be downloaded (${error.message})`);
+  });
+  files.catch(() => {});
+  return files;
+}
+
+function writePythonFiles(pyodide, files) {
+  const { FS } = pyodide;
+  const home = FS.cwd();
+  for (const [file, source] of Object.entries(files)) {
+    const target = `${home}/${file}`;
+    FS.mkdirTree(target.slice(0, target.lastIndexOf('/')));
+    FS.writeFile(target, source);
+  }
 }
 
 async function bootFromSnapshot(watch) {
-  const snapshot = downloadSnapshot();
-  watch.holdUntil = snapshot.filled;
-  const attempt = loadPlainPyodide({ indexURL: INDEX_URL, _loadSnapshot: snapshot.buffer });
+  // Pyodide wants the snapshot before it even compiles its wasm, but reads it
+  // only once the wasm is instantiated: it gets a buffer of the right size at
+  // once, filled when the snapshot is in (the wasm watch holds Pyodide until then).
+  const buffer = new Uint8Array(SNAPSHOT_BYTES);
+  const filled = loadSnapshot().then(({ how, memory }) => {
+    buffer.set(memory);
+    return how;
+  });
+  filled.catch(() => {});
+  watch.holdUntil = filled;
+  const attempt = loadPlainPyodide({ indexURL: INDEX_URL, _loadSnapshot: buffer });
   try {
-    const pyodide = await Promise.race([attempt, watch.failed, snapshot.filled.then(() => never)]);
+    const pyodide = await Promise.race([attempt, watch.failed, filled.then(() => never)]);
+    mark('python-restored');
     reseed(pyodide);
-    recordBoot(await snapshot.filled);
+    recordBoot(await filled);
     return pyodide;
   } catch (error) {
     // An attempt whose snapshot never arrived stays parked on its hold; make
@@ -165,21 +204,28 @@ async function bootFromSnapshot(watch) {
   }
 }
 
+async function startPython(watch) {
+  if (SNAPSHOT_BYTES > 0) {
+    try {
+      return await bootFromSnapshot(watch);
+    } catch (error) {
+      if (error instanceof BootError) throw error;
+      console.warn('Restoring the Python snapshot failed; booting normally.', error);
+      watch.holdUntil = null;
+    }
+  }
+  const pyodide = await Promise.race([loadPlainPyodide({ indexURL: INDEX_URL }), watch.failed]);
+  recordBoot('normal');
+  return pyodide;
+}
+
 async function bootPython() {
   const watch = watchWasm();
   const restoreFetch = quietEarlyFetches();
+  const files = downloadPythonFiles();
   try {
-    if (SNAPSHOT_BYTES > 0) {
-      try {
-        return await bootFromSnapshot(watch);
-      } catch (error) {
-        if (error instanceof BootError) throw error;
-        console.warn('Restoring the Python snapshot failed; booting normally.', error);
-        watch.holdUntil = null;
-      }
-    }
-    const pyodide = await Promise.race([loadPlainPyodide({ indexURL: INDEX_URL }), watch.failed]);
-    recordBoot('normal');
+    const pyodide = await startPython(watch);
+    writePythonFiles(pyodide, await files);
     return pyodide;
   } catch (error) {
     announce('boot-failed', error instanceof BootError
@@ -187,8 +233,8 @@ async function bootPython() {
       : `Python could not start: ${error.message}`);
     throw error;
   } finally {
-    watch.restore();
     restoreFetch();
+    watch.restore();
   }
 }
 
@@ -199,6 +245,7 @@ booting.catch(() => {});
 export async function loadPyodide({ indexURL, stdout, stderr, ...rest } = {}) {
   const unsupported = Object.keys(rest);
   if (unsupported.length) throw new Error(`pyodide-boot.mjs does not support ${unsupported.join(', ')}`);
+  mark('pyscript-asks');
   const pyodide = await booting;
   if (stdout) pyodide.setStdout({ batched: stdout });
   if (stderr) pyodide.setStderr({ batched: stderr });
