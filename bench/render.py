@@ -18,9 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "py"))
+sys.path.insert(0, str(REPO / "bench"))
 
 import chromium  # noqa: E402
 from static_server import StaticServer  # noqa: E402
+from boot import STAMP_READY  # noqa: E402
 
 from chainrule import MLP, flow_graph, parse  # noqa: E402
 
@@ -101,14 +103,6 @@ def main():
         print(f"  submit -> painted, {nodes:5d} nodes {spread(submit[name])}")
 
 
-STAMP_READY = """
-new MutationObserver((_, observer) => {
-  if (document.documentElement.dataset.state === 'ready') {
-    window.readyAt = performance.now();
-    observer.disconnect();
-  }
-}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-state']});
-"""
 
 if __name__ == "__main__":
     main()

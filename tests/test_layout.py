@@ -21,6 +21,18 @@ def overlap(a, b):
     return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
 
 
+def assert_readable(graph, direction):
+    """No two boxes overlap, and every edge runs forward along the layout's direction."""
+    placed = boxes(graph)
+    by_position = sorted(placed.items(), key=lambda item: item[1][:2])
+    for (a, box_a), (b, box_b) in itertools.combinations(by_position, 2):
+        assert not overlap(box_a, box_b), (a, b)
+    axis, size = (0, 2) if direction == "LR" else (1, 3)
+    for edge in graph["edges"]:
+        src, dst = placed[edge["source"]], placed[edge["target"]]
+        assert src[axis] + src[size] <= dst[axis], edge["id"]
+
+
 @pytest.mark.parametrize("direction", ["LR", "TB"])
 @pytest.mark.parametrize("source", [
     LECTURE,
@@ -29,14 +41,8 @@ def overlap(a, b):
     MLP(2, [3, 1], seed=0).source([0.5, -1.0], 1.0),
 ])
 def test_real_dagre_places_boxes_without_overlap_and_edges_flow_forward(source, direction):
-    graph = laid_out_graph(flow_graph(parse(source).output), run_dagre, direction)
-    placed = boxes(graph)
-    for (a, box_a), (b, box_b) in itertools.combinations(placed.items(), 2):
-        assert not overlap(box_a, box_b), (a, b)
-    axis, size = (0, 2) if direction == "LR" else (1, 3)
-    for edge in graph["edges"]:
-        src, dst = placed[edge["source"]], placed[edge["target"]]
-        assert src[axis] + src[size] <= dst[axis], edge["id"]
+    assert_readable(laid_out_graph(flow_graph(parse(source).output), run_dagre, direction),
+                    direction)
 
 
 def test_sizes_follow_node_type_and_label_length():
@@ -67,14 +73,7 @@ def test_large_graphs_take_the_layered_layout_without_overlaps(direction):
     def refuse(request):
         raise AssertionError("dagre must not be asked to lay out a large graph")
 
-    placed = boxes(laid_out_graph(graph, refuse, direction))
-    by_row = sorted(placed.items(), key=lambda item: item[1][:2])
-    for (a, box_a), (b, box_b) in itertools.combinations(by_row, 2):
-        assert not overlap(box_a, box_b), (a, b)
-    axis, size = (0, 2) if direction == "LR" else (1, 3)
-    for edge in graph["edges"]:
-        src, dst = placed[edge["source"]], placed[edge["target"]]
-        assert src[axis] + src[size] <= dst[axis], edge["id"]
+    assert_readable(laid_out_graph(graph, refuse, direction), direction)
 
 
 def test_layered_layout_puts_a_leaf_right_before_its_consumer():
