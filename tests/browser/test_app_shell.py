@@ -52,6 +52,20 @@ def test_python_writes_its_version_into_the_page(page, app_url):
     )
 
 
+def test_a_boot_compiles_no_python(page, app_url):
+    # The snapshot carries the code Pyodide and PyScript run at every boot,
+    # compiled (web/build/snapshot_prepare.py); a miss means PyScript changed
+    # what it runs and the build no longer matches it (web/build/pyscript-code.mjs).
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    missed = page.evaluate("""async () => {
+        const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
+        const { interpreter } = await whenDefined('py');
+        return interpreter.pyimport('pyodide.code').eval_code_async.missed.toJs();
+    }""")
+    assert missed == []
+
+
 def test_python_mounts_the_renderer_bundle(page, app_url):
     page.goto(app_url)
     wait_for_state(page, "ready")
