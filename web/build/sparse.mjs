@@ -5,7 +5,7 @@
 // Format (little-endian): records of [u32 offset][u32 length][length bytes],
 // starting with the size record [0xFFFFFFFE][memory size] (no bytes), so the
 // reader can allocate the memory before the first run arrives, and ending with
-// the record [0xFFFFFFFF][0]. web/shell/snapshot-worker.js reads it.
+// the record [0xFFFFFFFF][0]. web/shell/pyodide-boot.mjs unpacks it.
 const PAGE = 4096;
 export const SIZE_OFFSET = 0xfffffffe;
 export const END_OFFSET = 0xffffffff;

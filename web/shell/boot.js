@@ -11,7 +11,7 @@
   // has loaded, in a worker (pyodide/snapshot-worker.js), so that it never waits
   // for the busy main thread. A first visit downloads the gzipped file; later
   // visits read the service worker's decompressed copy straight from its cache.
-  // pyodide-boot.mjs takes the memory image from here (and starts the worker
+  // pyodide-boot.mjs takes the snapshot from here (and starts the worker
   // itself if this is missing).
   // The worker compiles Pyodide's wasm as well (globalThis.chainruleWasm).
   {

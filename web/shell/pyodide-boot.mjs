@@ -135,15 +135,36 @@ function readSnapshot() {
 async function loadSnapshot() {
   const early = globalThis.chainruleSnapshot;
   delete globalThis.chainruleSnapshot;
-  let snapshot;
   try {
-    snapshot = await (early ?? readSnapshot());
+    return await (early ?? readSnapshot());
   } catch (error) {
     throw new SnapshotError(error.message);
   }
-  if (snapshot.memory.length !== SNAPSHOT_BYTES) throw new SnapshotError('the Python snapshot does not fit this build');
-  mark('snapshot-read');
-  return snapshot;
+}
+
+// The snapshot is sparse (web/build/sparse.mjs), records of
+// [u32 offset][u32 length][bytes], little-endian: a size record (offset
+// 0xFFFFFFFE, length = the memory's size, no bytes), the memory's non-zero
+// runs, an end record (offset 0xFFFFFFFF). The rest of `memory` stays zero.
+const SIZE_OFFSET = 0xfffffffe;
+const END_OFFSET = 0xffffffff;
+
+function unpackSnapshot(sparse, memory) {
+  const fields = new DataView(sparse);
+  const bytes = new Uint8Array(sparse);
+  if (sparse.byteLength < 8 || fields.getUint32(0, true) !== SIZE_OFFSET || fields.getUint32(4, true) !== memory.length) {
+    throw new SnapshotError('the Python snapshot does not fit this build');
+  }
+  for (let at = 8; at + 8 <= sparse.byteLength;) {
+    const offset = fields.getUint32(at, true);
+    const length = fields.getUint32(at + 4, true);
+    at += 8;
+    if (offset === END_OFFSET) return;
+    if (offset + length > memory.length || at + length > sparse.byteLength) break;
+    memory.set(bytes.subarray(at, at + length), offset);
+    at += length;
+  }
+  throw new SnapshotError('the Python snapshot is truncated');
 }
 
 // Every restore starts from the same memory image, so the random generator
@@ -183,8 +204,9 @@ async function bootFromSnapshot(watch) {
   // only once the wasm is instantiated: it gets a buffer of the right size at
   // once, filled when the snapshot is in (the wasm watch holds Pyodide until then).
   const buffer = new Uint8Array(SNAPSHOT_BYTES);
-  const filled = loadSnapshot().then(({ how, memory }) => {
-    buffer.set(memory);
+  const filled = loadSnapshot().then(({ how, sparse }) => {
+    unpackSnapshot(sparse, buffer);
+    mark('snapshot-read');
     return how;
   });
   filled.catch(() => {});
