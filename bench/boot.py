@@ -1,14 +1,17 @@
 """Boot time of the built site next to a bare PyScript page, in one run.
 
-    .venv/bin/python bench/boot.py [--runs 5]      (after `make build`)
+    .venv/bin/python bench/boot.py [--runs 5] [--site site]      (after `make build`)
 
 Prints navigation -> <html data-state="ready"> times, cold (a new browser
 profile: empty HTTP cache, no service worker) and warm (the same profile after
 a first visit: chainrule from its service worker, the bare page from the HTTP
 cache), as min / median / max over the runs, and the bytes the server sent
 before ready. Profiles live on disk, as a real user's do: an incognito context's
-memory cache would not keep the 9.6 MB wasm, which flatters the service worker. The bare page boots the same vendored Pyodide through PyScript
-and only sets the marker.
+memory cache would not keep the 9.6 MB wasm, which flatters the service worker.
+The bare page boots the same vendored Pyodide through PyScript and only sets
+the marker. Last, where chainrule's warm boots spend their time: the medians of
+the boot's Performance marks (web/shell/pyodide-boot.mjs) and of PyScript
+starting the page's script.
 """
 
 import argparse
@@ -48,26 +51,42 @@ new MutationObserver((_, observer) => {
   }
 }).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-state']});
 """
+# PyScript's "about to run the page's <script type=py>" event, as a mark.
+STAMP_PYSCRIPT = """
+document.addEventListener('py:ready', () => performance.mark('chainrule:pyscript-runs'), true);
+"""
+MARKS = """() => Object.fromEntries(performance.getEntriesByType('mark')
+    .filter((mark) => mark.name.startsWith('chainrule:'))
+    .map((mark) => [mark.name.slice('chainrule:'.length), mark.startTime / 1000]))"""
+# In the order a warm boot usually passes them (web/shell/pyodide-boot.mjs).
+STAGES = {
+    "boot-module": "boot module runs (HTML, service worker, boot.js)",
+    "wasm-compiled": "wasm compiled by the worker, instantiated",
+    "snapshot-read": "snapshot read by the worker, unpacked",
+    "python-restored": "Python restored from the snapshot",
+    "pyscript-asks": "PyScript asks for the interpreter",
+    "pyscript-runs": "PyScript runs the page's script",
+}
 SERVICE_WORKER_ACTIVE = "navigator.serviceWorker.ready.then(() => true)"
 
 
 def visit(context, server, url):
-    """One navigation to ready: (seconds, bytes the server sent meanwhile)."""
+    """One navigation to ready: (page, seconds, bytes the server sent meanwhile, marks)."""
     page = context.new_page()
-    page.add_init_script(STAMP_READY)
+    page.add_init_script(STAMP_READY + STAMP_PYSCRIPT)
     sent_before = server.bytes_sent
     page.goto(url)
     page.wait_for_function("window.readyAt !== undefined", timeout=120_000)
     seconds = page.evaluate("window.readyAt") / 1000
     sent = server.bytes_sent - sent_before
-    return page, seconds, sent
+    return page, seconds, sent, page.evaluate(MARKS)
 
 
 def primed_profile(playwright, server, url, has_service_worker):
     """A browser profile that has visited `url` once (and installed its worker)."""
     profile = tempfile.mkdtemp(prefix="chainrule-bench-")
     context = chromium.launch_profile(playwright, profile)
-    page, _, _ = visit(context, server, url)
+    page, *_ = visit(context, server, url)
     if has_service_worker:
         page.evaluate(SERVICE_WORKER_ACTIVE)
     page.close()
@@ -79,6 +98,7 @@ def measure(playwright, server, pages, runs):
     the same machine (other work on it slows every boot)."""
     cold = {name: [] for name in pages}
     warm = {name: [] for name in pages}
+    warm_marks = {name: [] for name in pages}
     primed = {
         name: primed_profile(playwright, server, url, has_sw)
         for name, (url, has_sw) in pages.items()
@@ -87,16 +107,31 @@ def measure(playwright, server, pages, runs):
         for name, (url, _) in pages.items():
             with tempfile.TemporaryDirectory() as profile:
                 context = chromium.launch_profile(playwright, profile)
-                _, seconds, sent = visit(context, server, url)
+                _, seconds, sent, _ = visit(context, server, url)
                 cold[name].append((seconds, sent))
                 context.close()
-            page, seconds, sent = visit(primed[name][1], server, url)
+            page, seconds, sent, marks = visit(primed[name][1], server, url)
             warm[name].append((seconds, sent))
+            warm_marks[name].append({**marks, "ready": seconds})
             page.close()
     for profile, context in primed.values():
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
-    return {name: (cold[name], warm[name]) for name in pages}
+    return {name: (cold[name], warm[name]) for name in pages}, warm_marks
+
+
+def breakdown(marks):
+    """Median seconds from navigation to each stage of the warm boots, and the step to it."""
+    lines = []
+    previous = 0.0
+    for stage, label in [*STAGES.items(), ("ready", "ready: Python drew the page")]:
+        times = [sample[stage] for sample in marks if stage in sample]
+        if not times:
+            continue
+        at = statistics.median(times)
+        lines.append(f"  {at:5.2f}  {at - previous:+5.2f}  {label}")
+        previous = at
+    return lines
 
 
 def summary(samples):
@@ -111,22 +146,23 @@ def summary(samples):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--site", type=Path, default=SITE, help="the built site (default: site/)")
     args = parser.parse_args()
-    if not (SITE / "index.html").is_file():
-        sys.exit("site/ is not built: run `make build` first")
+    if not (args.site / "index.html").is_file():
+        sys.exit(f"{args.site} is not built: run `make build` first")
 
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as scratch:
         bare = Path(scratch)
         (bare / "index.html").write_text(BARE_PAGE)
-        server = StaticServer({"/chainrule/": SITE, "/bare/": bare})
+        server = StaticServer({"/chainrule/": args.site, "/bare/": bare})
         pages = {
             "chainrule": (server.url("/chainrule/"), True),
             "bare PyScript": (server.url("/bare/"), False),
         }
         with sync_playwright() as playwright:
-            results = measure(playwright, server, pages, args.runs)
+            results, marks = measure(playwright, server, pages, args.runs)
         server.stop()
 
     print(f"navigation -> ready, seconds over {args.runs} runs (min median max), bytes sent before ready")
@@ -139,6 +175,8 @@ def main():
         f"chainrule / bare: cold {median(app_cold) / median(bare_cold):.2f}x,"
         f" warm {median(app_warm) / median(bare_warm):.2f}x"
     )
+    print("chainrule warm boot, medians: seconds from navigation, step")
+    print("\n".join(breakdown(marks["chainrule"])))
 
 
 if __name__ == "__main__":
