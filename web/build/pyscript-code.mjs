@@ -12,6 +12,12 @@
 // Should a PyScript upgrade change any of it, the snapshot simply misses and
 // Python compiles the code at boot as before (tests/browser/test_app_shell.py
 // watches for that).
+//
+// PyScript's start-up code writes its `pyscript` package into Python's home
+// (pathlib, file by file) and imports it. pyodide-boot.mjs writes those same
+// files before PyScript runs (they come with ours in py/home.json, from the
+// same artifact, pyscriptPackageFiles()), so the snapshot stands in a code
+// object that only imports the package for exactly this start-up code.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MODULES } from './paths.mjs';
@@ -30,6 +36,21 @@ async function inputFailure() {
   if (!literal) throw new Error('@pyscript/core: no inputFailure in src/hooks.js');
   // eslint-disable-next-line no-new-func
   return new Function(`return \`${literal[1]}\`;`)();
+}
+
+// PyScript's Python package, {path under Python's home: source}, exactly as
+// its start-up code writes it (the artifact it is generated from).
+export async function pyscriptPackageFiles() {
+  const { default: tree } = await import(path.join(PYSCRIPT_SRC, 'stdlib', 'pyscript.js'));
+  const files = {};
+  const walk = (node, dir) => {
+    for (const [name, value] of Object.entries(node)) {
+      if (typeof value === 'string') files[`${dir}${name}`] = value;
+      else walk(value, `${dir}${name}/`);
+    }
+  };
+  walk(tree, '');
+  return files;
 }
 
 export async function pyscriptStartupCode() {

@@ -1,11 +1,17 @@
-// Our Python package ships as plain files (py/chainrule/*.py) and as one
-// bundle of them (py/chainrule.json: {path under Python's home: source}) that
-// pyodide-boot.mjs writes into Pyodide's file system itself, before PyScript
-// gets the interpreter: one request instead of PyScript's `files` fetching
-// each module after Python is up. There is no `packages` key, so no micropip.
+// Our Python package ships as plain files (py/chainrule/*.py) and, with
+// PyScript's own package, as one bundle (py/home.json: {path under Python's
+// home: source}) that pyodide-boot.mjs writes into Pyodide's file system
+// itself before PyScript gets the interpreter: one request instead of
+// PyScript's `files` fetching each module after Python is up, and no Python
+// writing PyScript's package file by file (web/build/pyscript-code.mjs).
+// There is no `packages` key, so no micropip.
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PY_PACKAGE } from './paths.mjs';
+import { pyscriptPackageFiles } from './pyscript-code.mjs';
+
+// Beside the package folder: <site>/py/home.json.
+export const HOME_BUNDLE = 'home.json';
 
 export async function packageModules() {
   const names = await readdir(PY_PACKAGE);
@@ -14,12 +20,12 @@ export async function packageModules() {
 
 export async function copyPythonPackage(outdir) {
   const modules = await packageModules();
-  const bundle = {};
+  const bundle = await pyscriptPackageFiles();
   for (const name of modules) {
     await cp(path.join(PY_PACKAGE, name), path.join(outdir, name));
     bundle[`chainrule/${name}`] = await readFile(path.join(PY_PACKAGE, name), 'utf8');
   }
-  await writeFile(`${outdir}.json`, JSON.stringify(bundle));
+  await writeFile(path.join(outdir, '..', HOME_BUNDLE), JSON.stringify(bundle));
   return modules;
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { MODULES, WEB } from './paths.mjs';
-import { pageScripts, pyscriptStartupCode } from './pyscript-code.mjs';
+import { pageScripts, pyscriptPackageFiles, pyscriptStartupCode } from './pyscript-code.mjs';
 import { toSparse } from './sparse.mjs';
 
 const PREPARE = path.join(WEB, 'build', 'snapshot_prepare.py');
@@ -15,22 +15,11 @@ const HOME = '/home/pyodide';
 // Where the code PyScript will hand runPython() waits for snapshot_prepare.py.
 const RUN_CODE_DIR = '/tmp/chainrule-run-code';
 
-// PyScript's Python package, exactly as PyScript writes it at every boot.
-async function pyscriptPackage() {
-  const artifact = path.join(MODULES, '@pyscript', 'core', 'src', 'stdlib', 'pyscript.js');
-  const files = {};
-  const walk = (tree, dir) => {
-    for (const [name, value] of Object.entries(tree)) {
-      if (typeof value === 'string') files[`${dir}/${name}`] = value;
-      else walk(value, `${dir}/${name}`);
-    }
-  };
-  walk((await import(artifact)).default, HOME);
-  return files;
-}
-
 export async function makeSnapshot(pyodideDir, packageDir, modules) {
-  const files = await pyscriptPackage();
+  const files = {};
+  for (const [file, source] of Object.entries(await pyscriptPackageFiles())) {
+    files[`${HOME}/${file}`] = source;
+  }
   for (const name of modules) {
     files[`${HOME}/chainrule/${name}`] = await readFile(path.join(packageDir, name));
   }
@@ -40,8 +29,10 @@ export async function makeSnapshot(pyodideDir, packageDir, modules) {
   ];
 
   const page = await readFile(path.join(pyodideDir, '..', 'index.html'), 'utf8');
-  const runCode = [...await pyscriptStartupCode(), ...await pageScripts(page)];
+  const startup = await pyscriptStartupCode();
+  const runCode = [...startup, ...await pageScripts(page)];
   runCode.forEach((code, i) => { files[`${RUN_CODE_DIR}/${i}.py`] = code; });
+  const inRunCodeDir = (codes, first = 0) => codes.map((_, i) => `${RUN_CODE_DIR}/${first + i}.py`).join(':');
 
   const { loadPyodide } = await import(path.join(pyodideDir, 'pyodide.mjs'));
   const pyodide = await loadPyodide({
@@ -51,7 +42,8 @@ export async function makeSnapshot(pyodideDir, packageDir, modules) {
     env: {
       HOME,
       CHAINRULE_PRECOMPILE: precompile.join(':'),
-      CHAINRULE_RUN_CODE: runCode.map((_, i) => `${RUN_CODE_DIR}/${i}.py`).join(':'),
+      CHAINRULE_RUN_CODE: inRunCodeDir(runCode),
+      CHAINRULE_PYSCRIPT_STARTUP: inRunCodeDir(startup),
     },
   });
   for (const [file, content] of Object.entries(files)) {

@@ -25,7 +25,10 @@ def prepare():
             importlib.import_module(f"chainrule.{module.name}")
 
     precompile_sources(os.environ.pop("CHAINRULE_PRECOMPILE").split(os.pathsep))
-    precompile_run_code(os.environ.pop("CHAINRULE_RUN_CODE").split(os.pathsep))
+    precompile_run_code(
+        os.environ.pop("CHAINRULE_RUN_CODE").split(os.pathsep),
+        os.environ.pop("CHAINRULE_PYSCRIPT_STARTUP").split(os.pathsep),
+    )
 
     # The snapshot carries the environment it was made in: keep only the
     # variables a browser boot sets itself, never the build machine's.
@@ -64,16 +67,27 @@ def precompile_sources(paths):
     SourceFileLoader.source_to_code = source_to_code
 
 
-def precompile_run_code(paths):
+def precompile_run_code(paths, pyscript_startup_paths):
     """Compile the code Pyodide and PyScript run at every boot through
     eval_code() / eval_code_async() (runPython() / runPythonAsync() in JS), most
     of all PyScript's start-up code: it carries PyScript's whole package as
     string literals, and parsing it to an AST at boot costs more than running
     it. A boot that runs exactly this source gets the code compiled here; any
-    other source compiles as usual."""
+    other source compiles as usual.
+
+    PyScript's start-up code writes its `pyscript` package into Python's home,
+    file by file through pathlib, then imports it. When the package is already
+    there (pyodide-boot.mjs writes the same files from py/home.json before
+    PyScript runs, see web/build/pyscript-code.mjs), that start-up code only
+    imports it, leaving __main__ as the original would."""
     import ast
+    import os
     import pyodide.code
     from _pyodide import _base
+
+    def read(path):
+        with open(path, encoding="utf-8") as file:
+            return file.read()
 
     sources = [
         # What Pyodide itself runs through eval_code() at every start (finalizeBootstrap).
@@ -82,15 +96,17 @@ def precompile_run_code(paths):
         "import __main__; __main__.__dict__",
         "import builtins; builtins.__dict__",
     ]
-    for path in paths:
-        with open(path, encoding="utf-8") as file:
-            sources.append(file.read())
+    sources += [read(path) for path in paths]
+    pyscript_startup = {read(path) for path in pyscript_startup_paths}
+    import_pyscript = "import pyscript as _pyscript\ndel _pyscript\n"
 
     def precompiled_runner(compiled, source, options):
         code = None if options else compiled.get(source)
         if code is None:
             missed.append(source[:80])
             return None
+        if source in pyscript_startup and os.path.isfile("pyscript/__init__.py"):
+            code = compiled[import_pyscript]
         # A CodeRunner past its compile step: Pyodide's own run() and run_async().
         runner = object.__new__(_base.CodeRunner)
         runner._source = source
@@ -100,6 +116,7 @@ def precompile_run_code(paths):
 
     # Exactly what eval_code(source, globals) and eval_code_async(source, globals)
     # compile: default options, top-level await allowed in the latter.
+    sources.append(import_pyscript)
     compiled = {source: _base.CodeRunner(source).compile().code for source in sources}
     compiled_async = {
         source: _base.CodeRunner(source, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT).compile().code

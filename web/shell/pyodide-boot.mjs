@@ -4,8 +4,9 @@
 //
 // Python's own start-up is most of a normal boot, so we restore a memory
 // snapshot taken at build time (web/build/snapshot.mjs) and fall back to a
-// normal boot if that fails. Our Python package comes as one bundle that is
-// written into Python's home before PyScript gets the interpreter. Along the
+// normal boot if that fails. Our Python package and PyScript's come as one
+// bundle that is written into Python's home before PyScript gets the
+// interpreter. Along the
 // way the page shell hears which stage the boot is in ('chainrule:boot-stage')
 // or why it failed ('chainrule:boot-failed').
 import { loadPyodide as loadPlainPyodide, version } from './pyodide.mjs';
@@ -14,8 +15,9 @@ export { version };
 
 const INDEX_URL = new URL('./', import.meta.url).href;
 const WASM_NAME = 'pyodide.asm.wasm';
-// Our package's modules, {path under Python's home: source} (web/build/python-sources.mjs).
-const PYTHON_FILES = '../py/chainrule.json';
+// Our package's modules and PyScript's, {path under Python's home: source}
+// (web/build/python-sources.mjs).
+const PYTHON_FILES = '../py/home.json';
 // Filled in by the build: the size of the memory the snapshot restores, so its
 // buffer can be handed to Pyodide before the download finishes.
 const SNAPSHOT_BYTES = Number('__SNAPSHOT_BYTES__');
