@@ -35,11 +35,18 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// Opened once per worker lifetime: a boot asks for some twenty files at once.
+let opened = null;
+const openCache = () => {
+  opened ??= caches.open(CACHE);
+  return opened;
+};
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || !request.url.startsWith(self.registration.scope)) return;
   event.respondWith(
-    caches.open(CACHE)
+    openCache()
       .then((cache) => cache.match(request, { ignoreSearch: request.mode === 'navigate' }))
       .then((cached) => cached ?? fetch(request)),
   );
