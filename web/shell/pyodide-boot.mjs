@@ -4,11 +4,12 @@
 //
 // Python's own start-up is most of a normal boot, so we restore a memory
 // snapshot taken at build time (web/build/snapshot.mjs) and fall back to a
-// normal boot if that fails. Our Python package and PyScript's come as one
-// bundle that is written into Python's home before PyScript gets the
-// interpreter. Along the
-// way the page shell hears which stage the boot is in ('chainrule:boot-stage')
-// or why it failed ('chainrule:boot-failed').
+// normal boot if that fails. boot.js has a worker (snapshot-worker.js) read
+// the snapshot and compile the wasm off the main thread, which only unpacks
+// and instantiates them. Our Python package and PyScript's come as one bundle
+// that is written into Python's home before PyScript gets the interpreter.
+// Along the way the page shell hears which stage the boot is in
+// ('chainrule:boot-stage') or why it failed ('chainrule:boot-failed').
 import { loadPyodide as loadPlainPyodide, version } from './pyodide.mjs';
 
 export { version };
@@ -37,9 +38,27 @@ class SnapshotError extends Error {}
 // Pyodide only warns when the wasm cannot be fetched or compiled, then waits
 // forever: watching instantiateStreaming turns that into a prompt failure. It
 // also holds the compiled instance back until the snapshot is in memory, so
-// compiling the wasm and downloading the snapshot overlap.
+// compiling the wasm and reading the snapshot overlap.
+//
+// When boot.js had the worker compile the wasm (globalThis.chainruleWasm),
+// Pyodide's own download of it is skipped (its fetch gets a stand-in answer,
+// status 299) and the worker's module is only instantiated; if the worker
+// failed, the wasm is downloaded and compiled here after all, and a failure
+// is reported as before.
+const SKIPPED = 299;
+
 function watchWasm() {
   const original = WebAssembly.instantiateStreaming;
+  const realFetch = globalThis.fetch;
+  const early = globalThis.chainruleWasm;
+  delete globalThis.chainruleWasm;
+  const precompiled = early?.catch(() => null);
+  if (early) {
+    globalThis.fetch = function fetch(resource, ...rest) {
+      if (String(resource).endsWith(`/${WASM_NAME}`)) return Promise.resolve(new Response(null, { status: SKIPPED }));
+      return realFetch.call(this, resource, ...rest);
+    };
+  }
   let fail;
   const failed = new Promise((_, reject) => (fail = reject));
   failed.catch(() => {});
@@ -49,23 +68,10 @@ function watchWasm() {
     holdUntil: null,
     // Resolves once Pyodide asked for its first instance (and took its hold).
     entered: new Promise((resolve) => (entered = resolve)),
-    restore: () => { WebAssembly.instantiateStreaming = original; },
-  };
-  // boot.js has a worker compile the wasm (globalThis.chainruleWasm): then
-  // Pyodide's own download of it is skipped and the module only instantiated.
-  const early = globalThis.chainruleWasm;
-  delete globalThis.chainruleWasm;
-  const precompiled = early?.catch(() => null);
-  const realFetch = globalThis.fetch;
-  if (early) {
-    globalThis.fetch = function fetch(resource, ...rest) {
-      if (String(resource).endsWith(`/${WASM_NAME}`)) return Promise.resolve(new Response(null, { status: 299 }));
-      return realFetch.call(this, resource, ...rest);
-    };
-  }
-  watch.restore = () => {
-    WebAssembly.instantiateStreaming = original;
-    if (early) globalThis.fetch = realFetch;
+    restore: () => {
+      WebAssembly.instantiateStreaming = original;
+      globalThis.fetch = realFetch;
+    },
   };
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const hold = watch.holdUntil;
@@ -77,7 +83,7 @@ function watchWasm() {
         result = { module, instance: await WebAssembly.instantiate(module, imports) };
       } else {
         let response = await source;
-        if (response.status === 299) response = await realFetch(new URL(WASM_NAME, INDEX_URL));
+        if (response.status === SKIPPED) response = await realFetch(new URL(WASM_NAME, INDEX_URL));
         if (!response.ok) throw new BootError(`${WASM_NAME} could not be downloaded (HTTP ${response.status})`);
         result = await original.call(WebAssembly, response, imports);
       }
