@@ -15,12 +15,15 @@ from pyscript import document, js_modules
 
 import chainrule
 from chainrule.expr import ExprError
+from chainrule.inputs_panel import panel_html, slider_attributes
 from chainrule.presets import DEFAULT, PRESETS
 from chainrule.session import Session
+from chainrule.tuning import InputError, decimals, literal_text, read_number
 
 STORAGE_KEY = "chainrule:text"
 DEBOUNCE_MS = 250
 PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
+WIDE_WINDOW = "(min-width: 900px)"  # the Inputs panel starts open from here up
 
 renderer = js_modules.renderer
 page = None  # the Page, once booted; kept so its proxies stay alive
@@ -66,8 +69,10 @@ class Page:
         self.error = by_testid("expression-error")
         self.explanation = by_testid("step-explanation")
         self.counter = by_testid("step-counter")
+        self.inputs = by_testid("inputs-list")
         self.buttons = {name: by_testid(name)
                         for name in ("step", "back", "play", "reset", "finish")}
+        self.text_shown = None  # the text the editor last got from a load or a tuning
         self.timer = None
         self.player = None
         self.proxies = []
@@ -91,6 +96,14 @@ class Page:
             self.listen(button, "click", getattr(self, f"on_{name}"))
         self.listen(document, "keydown", self.on_key)
         self.listen(by_testid("speed"), "input", self.on_speed)
+        self.listen(self.inputs, "change", self.on_input_change)
+        self.listen(self.inputs, "input", self.on_slider)
+        self.listen(self.inputs, "keydown", self.on_input_key)
+        handler = create_proxy(self.on_canvas_input)
+        self.proxies.append(handler)
+        self.view.setInputHandler(handler)
+        if not js.matchMedia(WIDE_WINDOW).matches:
+            by_testid("inputs").open = False
         text = stored_text() or PRESETS[DEFAULT][1]
         if not self.try_load(text, fit=True):
             self.editor.value = PRESETS[DEFAULT][1]
@@ -123,6 +136,8 @@ class Page:
         self.clear_error()
         self.stop_playing()
         self.view.setGraph(as_json(view), fit)
+        self.inputs.innerHTML = panel_html(self.session.inputs)
+        self.text_shown = text
         store_text(text)
         self.show_step()
         return True
@@ -172,6 +187,111 @@ class Page:
         view = self.session.set_direction(direction)
         by_testid("direction").dataset.direction = direction
         self.view.setGraph(as_json(view), True)
+
+    # tuning inputs -------------------------------------------------------------
+
+    def tune(self, name, value, recenter=True, final=True):
+        self.show_tuned(name, self.session.tune(name, value), recenter, final)
+
+    def show_tuned(self, name, patches, recenter, final):
+        """After a forward pass: redraw the cells and the panel; with `final` (not in the
+        middle of a drag), write the new literal into the editor and storage too."""
+        self.stop_playing()
+        if patches:
+            self.view.update(as_json(patches))
+        self.show_input(name, recenter)
+        self.show_step()
+        if final:
+            self.sync_text()
+
+    def sync_text(self):
+        if self.editor.value == self.text_shown:  # never overwrite what the user is typing
+            self.editor.value = self.session.text
+        self.text_shown = self.session.text
+        store_text(self.session.text)
+
+    def field(self, kind, name):
+        return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')
+
+    def show_input(self, name, recenter):
+        value = self.session.program.inputs[name].data
+        field, slider = self.field("input", name), self.field("slider", name)
+        if field is None:
+            return
+        field.value = literal_text(value)
+        self.show_input_error(name, "")
+        if recenter and not float(slider.min) <= value <= float(slider.max):
+            for key, text in slider_attributes(value).items():
+                slider.setAttribute(key, text)
+        slider.value = literal_text(value)
+
+    def show_input_error(self, name, message):
+        field, error = self.field("input", name), self.field("input-error", name)
+        error.textContent = message
+        error.hidden = not message
+        if message:
+            field.setAttribute("aria-invalid", "true")
+        else:
+            field.removeAttribute("aria-invalid")
+
+    def commit(self, name, text):
+        """Set input `name` from typed text; returns why it was refused, or ''."""
+        try:
+            value = read_number(text)
+        except InputError as error:
+            return str(error)
+        self.tune(name, value)
+        return ""
+
+    def on_input_change(self, event):
+        target = event.target
+        if target.classList.contains("inputs__slider"):  # released
+            self.sync_text()
+        elif target.classList.contains("inputs__number"):
+            name = target.dataset.name
+            message = self.commit(name, target.value)
+            if message:
+                current = literal_text(self.session.program.inputs[name].data)
+                target.value = current
+                self.show_input_error(name, f"{message}; {name} stays {current}")
+                target.select()
+
+    def on_slider(self, event):
+        target = event.target
+        if target.classList.contains("inputs__slider"):
+            self.tune(target.dataset.name, float(target.value), recenter=False, final=False)
+
+    def on_input_key(self, event):
+        target = event.target
+        if not target.classList.contains("inputs__number"):
+            return
+        name = target.dataset.name
+        if event.key == "Escape":
+            target.value = literal_text(self.session.program.inputs[name].data)
+            self.show_input_error(name, "")
+        elif event.key in ("ArrowUp", "ArrowDown"):
+            event.preventDefault()
+            step = float(self.field("slider", name).step) * (10 if event.shiftKey else 1)
+            value = self.session.program.inputs[name].data
+            self.tune(name, round(value + (step if event.key == "ArrowUp" else -step),
+                                  decimals(step)))
+
+    def on_canvas_input(self, kind, name, amount=None, fine=False):
+        """Gestures on an input's number on the canvas; returns a refusal's reason, or ''."""
+        if kind == "commit":
+            return self.commit(name, amount)
+        if kind == "scrub-start":
+            self.stop_playing()
+            self.session.start_scrub(name)
+        elif kind == "scrub":
+            patches = self.session.scrub_by(float(amount), bool(fine))
+            if patches:
+                self.show_tuned(name, patches, recenter=False, final=False)
+        elif kind == "scrub-end":
+            self.session.end_scrub()
+            self.show_input(name, recenter=True)
+            self.sync_text()
+        return ""
 
     # stepping ------------------------------------------------------------------
 

@@ -72,11 +72,19 @@ class ExprError(Exception):
 
 @dataclass(frozen=True)
 class Span:
-    """Where a piece of text stands in the source: 1-based line, 0-based columns."""
+    """Where a piece of text stands in the source: 1-based lines, 0-based columns.
+
+    `end` is a column of `end_line`, which is `line` unless the text spans lines.
+    """
 
     line: int
     start: int
     end: int
+    end_line: int = None
+
+    def __post_init__(self):
+        if self.end_line is None:
+            object.__setattr__(self, "end_line", self.line)
 
 
 @dataclass
@@ -237,7 +245,7 @@ class _Builder:
     def span(self, node):
         line = node.lineno
         return Span(line, self.char_col(line, node.col_offset),
-                    self.char_col(node.end_lineno, node.end_col_offset))
+                    self.char_col(node.end_lineno, node.end_col_offset), node.end_lineno)
 
     # expressions -----------------------------------------------------------
 

@@ -6,7 +6,8 @@ of cell patches `{id: {...}}` naming only the nodes and edges that changed.
 
 A value node's cell is `v`/`vt` (value as `repr` and as display text), `g`/`gt` (the same
 for the gradient, empty while it is not known yet), `done` (all contributions applied) and
-`hl` (its part in the current step). Operator nodes and edges only carry `hl`.
+`hl` (its part in the current step). An input's cell also has `e`, its number as the
+text to edit. Operator nodes and edges only carry `hl`.
 """
 
 import math
@@ -16,6 +17,7 @@ from .expr import parse
 from .graph import flow_graph, node_ids
 from .layout import laid_out_graph
 from .stepper import backward_steps, step_count
+from .tuning import LiteralText, Scrub, literal_text
 
 
 def cell_text(x):
@@ -52,6 +54,8 @@ class Session:
         self.ids = {}
         self.view = None
         self.uses = Counter()
+        self.literals = None
+        self.scrub = None
         self._reset_steps()
 
     # a new program -----------------------------------------------------------
@@ -65,6 +69,8 @@ class Session:
         self.text, self.program, self.order = text, program, order
         self.ids = node_ids(order)
         self.uses = Counter(p for v in order for p in v.parents)
+        self.literals = LiteralText(text, program.literals)
+        self.scrub = None
         self._reset_steps()
         self.view = graph
         return self.whole_view()
@@ -78,12 +84,73 @@ class Session:
 
     def whole_view(self):
         """{nodes, edges, cells} for the renderer's setGraph, at the current step."""
-        cells = {}
-        for v in self.order:
-            cells[self.ids[v]] = {**value_cell(v.data), **self._grad_state(v)}
+        cells = {self.ids[v]: self._cell(v) for v in self.order}
         for node_id in self.highlighted:
             cells.setdefault(node_id, {})["hl"] = self.highlighted[node_id]
         return {"nodes": self.view["nodes"], "edges": self.view["edges"], "cells": cells}
+
+    def _cell(self, v):
+        cell = {**value_cell(v.data), **self._grad_state(v)}
+        if v.is_leaf and v.label:
+            cell["e"] = literal_text(v.data)
+        return cell
+
+    # tuning inputs -------------------------------------------------------------
+
+    @property
+    def inputs(self):
+        """[(name, value)] of the inputs in the graph on screen, in the order of the text."""
+        return [(name, v.data) for name, v in self.program.inputs.items() if v in self.ids] \
+            if self.program else []
+
+    def tune(self, name, value):
+        """Set input `name` to `value` over the same graph; returns the cell patches.
+
+        Values are recomputed by a forward pass (no parse, no layout, same ids). Gradients
+        stay live when backprop had been run to the end; otherwise stepping starts over.
+        The text gets the new literal, so what is saved or shared keeps it.
+        """
+        v = self.program.inputs[name]
+        if v not in self.ids:
+            raise KeyError(name)
+        before = [self._numbers(v) for v in self.order]
+        shown = self.highlighted
+        finished = self.total > 0 and self.at_end
+        v.data = value
+        self.program.output.forward(self.order)
+        self.text = self.literals.set(name, literal_text(value))
+        self._reset_steps()
+        if finished:
+            self._take_the_rest()
+        self.highlighted = shown
+        patches = self._patches(None, self.current)
+        for v, old in zip(self.order, before):
+            if self._numbers(v) != old:
+                patches.setdefault(self.ids[v], {}).update(self._cell(v))
+        return patches
+
+    def _numbers(self, v):
+        """What a value node's cell is made from, cheap to compare (signs of zero included)."""
+        data = (v.data, math.copysign(1.0, v.data))
+        if v not in self.received:
+            return data
+        return (*data, v.grad, math.copysign(1.0, v.grad), self.received[v])
+
+    def start_scrub(self, name):
+        self.scrub = (name, Scrub(self.program.inputs[name].data))
+
+    def scrub_by(self, dx, fine=False):
+        """Move the scrubbed input by `dx` pixels; returns the cell patches ({} if none)."""
+        if self.scrub is None:
+            return {}
+        name, scrub = self.scrub
+        value = scrub.move(dx, fine)
+        if value == self.program.inputs[name].data:
+            return {}
+        return self.tune(name, value)
+
+    def end_scrub(self):
+        self.scrub = None
 
     # stepping ------------------------------------------------------------------
 
@@ -146,16 +213,27 @@ class Session:
         """All remaining steps; returns the cell patches (None when already at the end)."""
         if self.at_end:
             return None
-        shown = self.highlighted  # what the screen shows: the steps' own patches are dropped
-        touched = set()
-        while not self.at_end:
-            self.step()
-            touched.add(self.current.operand)
-        self.highlighted = shown
+        touched = self._take_the_rest()
         patches = self._patches(None, self.current)
         for v in touched:
             patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
         return patches
+
+    def _take_the_rest(self):
+        """Every remaining step, with no patches or highlight; returns the Values touched."""
+        touched = set()
+        for step in self.taken[self.position:]:  # re-doing steps that Back undid
+            step.operand.grad = step.after
+            touched.add(step.operand)
+            self.received[step.operand] = self.received.get(step.operand, 0) + 1
+        if self._steps is None:
+            self._steps = backward_steps(self.program.output, self.order)
+        for step in self._steps:
+            self.taken.append(step)
+            touched.add(step.operand)
+            self.received[step.operand] = self.received.get(step.operand, 0) + 1
+        self.position = len(self.taken)
+        return touched
 
     def reset(self):
         """Back to before the first step; returns the cell patches."""

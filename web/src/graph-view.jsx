@@ -10,6 +10,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { createCells } from './cells.js';
+import { InputValue } from './input-value.jsx';
 import './graph-view.css';
 
 const VISIBLE_ONLY_ABOVE = 1000;
@@ -26,7 +27,7 @@ function classes(...names) {
   return names.filter(Boolean).join(' ');
 }
 
-function makeValueNode(cells) {
+function makeValueNode(cells, handlers) {
   return memo(({ id, data, sourcePosition, targetPosition }) => {
     const cell = useCell(cells, id);
     const known = cell.g !== undefined && cell.g !== '';
@@ -39,9 +40,13 @@ function makeValueNode(cells) {
       >
         <Handle type="target" position={targetPosition} isConnectable={false} />
         <span className="vnode__label" title={data.label}>{data.label}</span>
-        <span className={classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')}>
-          <small>data</small>{cell.vt}
-        </span>
+        {data.role === 'input'
+          ? <InputValue name={data.label} cell={cell} handlers={handlers}
+                        className={classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')} />
+          : <span className={classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')}
+                  title={data.role === 'constant' ? 'A constant: change it in the text' : undefined}>
+              <small>data</small>{cell.vt}
+            </span>}
         <span className={classes('vnode__cell', 'vnode__grad',
           known && NOT_FINITE.has(cell.gt) && 'is-warning', !known && 'is-unknown')}>
           <small>grad</small>{known ? cell.gt : '?'}
@@ -134,7 +139,8 @@ export function mountGraph(element) {
   const store = createGraphStore();
   const cells = createCells();
   const api = {};
-  const nodeTypes = { value: makeValueNode(cells), operator: makeOperatorNode(cells) };
+  const handlers = {};
+  const nodeTypes = { value: makeValueNode(cells, handlers), operator: makeOperatorNode(cells) };
   const edgeTypes = { flow: makeFlowEdge(cells) };
   const root = createRoot(element);
   // Synchronous, so the first graph paints before Python's boot takes the main thread.
@@ -161,6 +167,11 @@ export function mountGraph(element) {
     // Patches to some cells, as JSON {id: {v, vt, g, gt, hl, done}}; only those re-render.
     update(json) {
       cells.update(JSON.parse(json));
+    },
+    // Python's handler for input gestures on the canvas: (kind, name, ...) -> error text.
+    // Until it is set (Python still booting) the gestures do nothing.
+    setInputHandler(handler) {
+      handlers.input = handler;
     },
     fitView() {
       api.fitView?.();

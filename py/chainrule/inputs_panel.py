@@ -1,0 +1,40 @@
+"""The Inputs panel's markup: a number field and a slider per input, built in one string.
+
+One `innerHTML` write crosses the bridge once, where building hundreds of rows element by
+element (an MLP has one row per weight) would cross it thousands of times.
+"""
+
+from html import escape
+
+from .tuning import literal_text, slider_range
+
+
+def slider_attributes(value):
+    low, high, step = slider_range(value)
+    return {"min": literal_text(low), "max": literal_text(high), "step": literal_text(step),
+            "value": literal_text(value)}
+
+
+def row_html(name, value):
+    n = escape(name, quote=True)
+    slider = " ".join(f'{key}="{text}"' for key, text in slider_attributes(value).items())
+    return (
+        f'<div class="inputs__row" data-name="{n}">'
+        f'<label class="inputs__name" for="input-{n}">{n}</label>'
+        f'<input id="input-{n}" class="inputs__number" type="text" inputmode="decimal" '
+        f'spellcheck="false" autocomplete="off" data-testid="input-{n}" data-name="{n}" '
+        f'value="{literal_text(value)}" aria-describedby="input-error-{n}">'
+        f'<input class="inputs__slider" type="range" data-testid="slider-{n}" data-name="{n}" '
+        f'aria-label="{n} slider" {slider}>'
+        f'<span class="inputs__error" id="input-error-{n}" data-testid="input-error-{n}" '
+        f'role="alert" hidden></span>'
+        f'</div>'
+    )
+
+
+def panel_html(inputs):
+    """Rows for [(name, value)], or a line saying there is nothing to tune."""
+    if not inputs:
+        return ('<p class="inputs__empty">No inputs: name a number, like '
+                '<code>a = 2</code>, to tune it here.</p>')
+    return "".join(row_html(name, value) for name, value in inputs)
