@@ -10,20 +10,23 @@ import traceback
 
 import js
 import pyodide
-from pyodide.ffi import create_proxy
+from pyodide.ffi import create_once_callable, create_proxy
 from pyscript import document, js_modules
 
 import chainrule
 from chainrule.expr import ExprError
 from chainrule.inputs_panel import panel_html, slider_attributes
 from chainrule.presets import DEFAULT, PRESETS
+from chainrule.scripts import python_script, pytorch_script
 from chainrule.session import Session
+from chainrule.share import SharedState, ShareError, decode, encode, is_shared
 from chainrule.tuning import InputError, decimals, literal_text, read_number
 
 STORAGE_KEY = "chainrule:text"
 DEBOUNCE_MS = 250
 PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
-WIDE_WINDOW = "(min-width: 900px)"  # the Inputs panel starts open from here up
+WIDE_WINDOW = "(min-width: 900px)"
+TOAST_MS = 2500  # the Inputs panel starts open from here up
 
 renderer = js_modules.renderer
 page = None  # the Page, once booted; kept so its proxies stay alive
@@ -73,6 +76,8 @@ class Page:
         self.buttons = {name: by_testid(name)
                         for name in ("step", "back", "play", "reset", "finish")}
         self.text_shown = None  # the text the editor last got from a load or a tuning
+        self.hash_shown = None  # the URL hash the page last wrote
+        self.toast_timer = None
         self.timer = None
         self.player = None
         self.proxies = []
@@ -102,16 +107,61 @@ class Page:
         handler = create_proxy(self.on_canvas_input)
         self.proxies.append(handler)
         self.view.setInputHandler(handler)
+        self.listen(by_testid("share"), "click", self.on_share)
+        self.listen(by_testid("copy-pytorch"), "click",
+                    lambda e: self.copy(pytorch_script(self.session.program), "PyTorch script"))
+        self.listen(by_testid("copy-python"), "click",
+                    lambda e: self.copy(python_script(self.session.program), "Python script"))
+        self.listen(js.window, "hashchange", lambda e: self.open_link())
         if not js.matchMedia(WIDE_WINDOW).matches:
             by_testid("inputs").open = False
+        if not self.open_link():
+            self.open_saved()
+        for control in document.querySelectorAll("[data-needs-python]"):
+            control.disabled = False
+
+    def open_saved(self):
+        """The text saved in this browser, or the default example if there is none."""
         text = stored_text() or PRESETS[DEFAULT][1]
         if not self.try_load(text, fit=True):
             self.editor.value = PRESETS[DEFAULT][1]
             self.try_load(PRESETS[DEFAULT][1], fit=True)
         else:
             self.editor.value = text
-        for control in document.querySelectorAll("[data-needs-python]"):
-            control.disabled = False
+
+    def open_link(self):
+        """The state in the URL's hash, if it holds one; False if there is nothing to open.
+
+        A damaged link is reported and the page falls back to the saved text. A link whose
+        program does not parse keeps its text in the editor, with the error at its place.
+        """
+        url_hash = js.location.hash
+        if not is_shared(url_hash) or url_hash == self.hash_shown:
+            return False
+        try:
+            state = decode(url_hash)
+        except ShareError as error:
+            self.show_notice(f"This link could not be opened: {error}.")
+            return False
+        self.hide_notice()
+        if state.direction != self.session.direction:
+            self.session.direction = state.direction
+            by_testid("direction").dataset.direction = state.direction
+            self.session.text = None  # lay out again, in the link's direction
+        self.editor.value = state.text
+        if not self.try_load(state.text, fit=True):
+            if self.session.program is None:  # booting: draw something that works
+                try:
+                    self.draw(stored_text() or PRESETS[DEFAULT][1], fit=True)
+                except ExprError:
+                    self.draw(PRESETS[DEFAULT][1], fit=True)
+            return True
+        if state.step:
+            self.apply(self.session.go_to(state.step))
+            if state.step > self.session.total:
+                self.show_notice(f"This link's step {state.step} is past the last step "
+                                 f"({self.session.total}); showing the last one.")
+        return True
 
     def fill_presets(self):
         select = by_testid("preset")
@@ -129,18 +179,23 @@ class Page:
             self.clear_error()  # back to the text on screen, which is valid
             return True
         try:
-            view = self.session.load(text)
+            self.draw(text, fit)
         except ExprError as error:
             self.show_error(error)
             return False
         self.clear_error()
+        return True
+
+    def draw(self, text, fit):
+        """Parse, lay out and draw `text` (ExprError when it does not parse)."""
+        view = self.session.load(text)
         self.stop_playing()
         self.view.setGraph(as_json(view), fit)
         self.inputs.innerHTML = panel_html(self.session.inputs)
         self.text_shown = text
         store_text(text)
         self.show_step()
-        return True
+        self.remember()
 
     def clear_error(self):
         self.error.hidden = True
@@ -187,6 +242,56 @@ class Page:
         view = self.session.set_direction(direction)
         by_testid("direction").dataset.direction = direction
         self.view.setGraph(as_json(view), True)
+        self.remember()
+
+    # sharing -------------------------------------------------------------------
+
+    def remember(self):
+        """Puts the state in the URL's hash (no new history entry), so the link is a share."""
+        s = self.session
+        if s.program is None:
+            return
+        self.hash_shown = encode(SharedState(s.text, s.direction, s.position))
+        js.history.replaceState(None, "", self.hash_shown)
+
+    def on_share(self, event):
+        self.remember()
+        self.copy(js.location.href, "Link")
+
+    def copy(self, text, what):
+        def copied(_=None):
+            self.toast(f"{what} copied to the clipboard")
+
+        def refused(_=None):
+            self.toast(f"Could not copy the {what.lower()}: the browser refused the clipboard")
+
+        try:
+            js.navigator.clipboard.writeText(text).then(
+                create_once_callable(copied), create_once_callable(refused))
+        except Exception:  # no clipboard API at all (an insecure origin)
+            refused()
+
+    def toast(self, message):
+        box = by_testid("toast")
+        box.textContent = message
+        box.hidden = False
+        if self.toast_timer is not None:
+            js.clearTimeout(self.toast_timer)
+        self.toast_timer = js.setTimeout(self.hide_toast, TOAST_MS)
+
+    @property
+    def hide_toast(self):
+        if not hasattr(self, "_hide_toast"):
+            self._hide_toast = create_proxy(lambda: setattr(by_testid("toast"), "hidden", True))
+        return self._hide_toast
+
+    def show_notice(self, message):
+        box = by_testid("notice")
+        box.textContent = message  # text, never HTML: it may quote a link
+        box.hidden = False
+
+    def hide_notice(self):
+        by_testid("notice").hidden = True
 
     # tuning inputs -------------------------------------------------------------
 
@@ -209,6 +314,7 @@ class Page:
             self.editor.value = self.session.text
         self.text_shown = self.session.text
         store_text(self.session.text)
+        self.remember()
 
     def field(self, kind, name):
         return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')
@@ -299,6 +405,7 @@ class Page:
         if patches:
             self.view.update(as_json(patches))
         self.show_step()
+        self.remember()
 
     def on_step(self, event=None):
         self.apply(self.session.step())

@@ -219,21 +219,36 @@ class Session:
             patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
         return patches
 
-    def _take_the_rest(self):
-        """Every remaining step, with no patches or highlight; returns the Values touched."""
+    def _take_the_rest(self, until=None):
+        """Steps up to position `until` (default: the end) with no patches or highlight;
+        returns the Values whose grads they touched."""
+        until = self.total if until is None else min(until, self.total)
         touched = set()
-        for step in self.taken[self.position:]:  # re-doing steps that Back undid
-            step.operand.grad = step.after
+        while self.position < until:
+            if self.position == len(self.taken):
+                if self._steps is None:
+                    self._steps = backward_steps(self.program.output, self.order)
+                self.taken.append(next(self._steps))
+            else:  # re-doing a step that Back undid
+                self.taken[self.position].operand.grad = self.taken[self.position].after
+            step = self.taken[self.position]
+            self.position += 1
             touched.add(step.operand)
             self.received[step.operand] = self.received.get(step.operand, 0) + 1
-        if self._steps is None:
-            self._steps = backward_steps(self.program.output, self.order)
-        for step in self._steps:
-            self.taken.append(step)
-            touched.add(step.operand)
-            self.received[step.operand] = self.received.get(step.operand, 0) + 1
-        self.position = len(self.taken)
         return touched
+
+    def go_to(self, position):
+        """Jump to after `position` steps (at most the last); returns the cell patches."""
+        shown = self.highlighted
+        touched = set(self.received)
+        while not self.at_start:
+            self.back()
+        self.highlighted = shown
+        touched |= self._take_the_rest(position)
+        patches = self._patches(None, self.current)
+        for v in touched:
+            patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
+        return patches
 
     def reset(self):
         """Back to before the first step; returns the cell patches."""

@@ -1,0 +1,108 @@
+"""The program on screen as a runnable script: PyTorch, or plain Python with chainrule.
+
+Both keep the user's statements as written. Inputs become leaf tensors (or Values) that
+require grad, the functions the program calls are defined on top (they accept plain
+numbers too, as the expression language does), and the script ends by running backward
+and printing each input's gradient, so its output can be checked against the page.
+"""
+
+import ast
+
+TORCH_FUNCTIONS = {
+    "exp": "exp", "log": "log", "tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid",
+    "sqrt": "sqrt", "sin": "sin", "cos": "cos", "abs": "abs",
+}
+
+
+def pytorch_script(program):
+    """A PyTorch (float64) script that builds the same graph and prints every input's grad."""
+    names = set(program.values) | set(program.inputs)
+    torch = "torch" if "torch" not in names else "torch_"
+    helper = _free_name("tensor", names)
+    header = ["# The graph from chainrule, in PyTorch (float64): prints each input's grad.",
+              f"import torch as {torch}" if torch != "torch" else "import torch", "",
+              f"{torch}.set_default_dtype({torch}.float64)", "", ""]
+    defs = [f"def {helper}(x):",
+            f"    return x if isinstance(x, {torch}.Tensor) else {torch}.tensor(float(x))"]
+    for name in _called(program):
+        if name in TORCH_FUNCTIONS:
+            body = f"{torch}.{TORCH_FUNCTIONS[name]}({helper}(x))"
+            defs += ["", "", f"def {name}(x):", f"    return {body}"]
+        else:
+            op = {"max": "maximum", "min": "minimum"}.get(name)
+            body = (f"{torch}.{op}({helper}(a), {helper}(b))" if op
+                    else f"{helper}(a) ** b")
+            defs += ["", "", f"def {name}(a, b):", f"    return {body}"]
+    return _script(program, header + defs,
+                   lambda name, x: f"{name} = {torch}.tensor({x}, requires_grad=True)",
+                   lambda x: f"{x}.grad.item()")
+
+
+def python_script(program):
+    """The same script with chainrule's Value in place of tensors."""
+    names = set(program.values) | set(program.inputs)
+    helper = _free_name("value", names)
+    value = "Value" if "Value" not in names else "chainrule_Value"
+    imports = ["Value" if value == "Value" else f"Value as {value}"]
+    called = _called(program)
+    for name, engine in (("max", "maximum"), ("min", "minimum")):
+        if name in called:
+            imports.append(engine)
+    defs = ["# The graph in plain Python with chainrule: prints each input's grad.",
+            f"from chainrule import {', '.join(imports)}", "", "",
+            f"def {helper}(x):",
+            f"    return x if isinstance(x, {value}) else {value}(float(x))"]
+    for name in called:
+        if name in TORCH_FUNCTIONS:
+            defs += ["", "", f"def {name}(x):", f"    return {helper}(x).{name}()"]
+        else:
+            op = {"max": "maximum", "min": "minimum"}.get(name)
+            body = f"{op}({helper}(a), {helper}(b))" if op else f"{helper}(a) ** b"
+            defs += ["", "", f"def {name}(a, b):", f"    return {body}"]
+    return _script(program, defs,
+                   lambda name, x: f"{name} = {value}({x}, label={name!r})",
+                   lambda x: f"{x}.grad")
+
+
+def _free_name(name, taken):
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _called(program):
+    """The functions the program calls, in order of first use."""
+    seen = {}
+    for node in ast.walk(ast.parse(program.source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            seen.setdefault(node.func.id, None)
+    return list(seen)
+
+
+def _script(program, prelude, make_input, read_grad):
+    source = program.source
+    tree = ast.parse(source)
+    body = [make_input(name, repr(float(v.data))) for name, v in program.inputs.items()
+            if name not in program.literals]  # names used but never assigned
+    output = None
+    for i, stmt in enumerate(tree.body):
+        if isinstance(stmt, ast.Assign):
+            output = stmt.targets[0].id
+            if output in program.literals:
+                body.append(make_input(output, repr(float(program.inputs[output].data))))
+            else:
+                body.append(ast.get_source_segment(source, stmt))
+        elif i == len(tree.body) - 1:
+            output = _free_name("output", set(program.values) | set(program.inputs))
+            body.append(f"{output} = {ast.get_source_segment(source, stmt.value)}")
+        else:
+            body.append(ast.get_source_segment(source, stmt))
+    in_graph = {id(v) for v in program.output.topological_order()}
+    pairs = ", ".join(f"({name!r}, {name})" for name, v in program.inputs.items()
+                      if id(v) in in_graph)
+    if not pairs:  # only constants: nothing requires a gradient
+        return "\n".join(prelude + ["", ""] + body) + "\n"
+    end = [f"{output}.backward()",
+           f"for name, x in [{pairs}]:",
+           f"    print(f\"{{name}}.grad = {{{read_grad('x')}!r}}\")"]
+    return "\n".join(prelude + ["", ""] + body + [""] + end) + "\n"

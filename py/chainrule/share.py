@@ -1,0 +1,82 @@
+"""The page's state in a URL hash: `#s=` + base64url(deflate(JSON)), and back, safely.
+
+A link is untrusted input. Reading one never decompresses more than a program can be,
+checks every field's type and range, and says in words what is wrong with a bad one.
+"""
+
+import base64
+import binascii
+import json
+import re
+import zlib
+from dataclasses import dataclass
+
+from .expr import MAX_SOURCE_CHARS
+
+PREFIX = "#s="
+MAX_HASH_CHARS = 64_000
+# A program's text as JSON, with every character escaped, is at most ~6 bytes per char.
+MAX_JSON_BYTES = 6 * MAX_SOURCE_CHARS + 200
+DIRECTIONS = ("LR", "TB")
+BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+class ShareError(ValueError):
+    """A link whose state cannot be used; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class SharedState:
+    text: str
+    direction: str = "LR"
+    step: int = 0
+
+
+def encode(state):
+    """The URL hash for `state`."""
+    data = json.dumps({"t": state.text, "d": state.direction, "s": state.step},
+                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    packed = base64.urlsafe_b64encode(zlib.compress(data, 9)).rstrip(b"=").decode("ascii")
+    return PREFIX + packed
+
+
+def is_shared(url_hash):
+    return isinstance(url_hash, str) and url_hash.startswith(PREFIX)
+
+
+def decode(url_hash):
+    """The SharedState in a hash made by `encode`; ShareError for anything else."""
+    if not is_shared(url_hash):
+        raise ShareError("this link does not hold a chainrule graph")
+    packed = url_hash[len(PREFIX):]
+    if len(packed) > MAX_HASH_CHARS:
+        raise ShareError(f"this link is too long ({len(packed):,} characters) to be a "
+                         "chainrule graph")
+    if not BASE64URL.fullmatch(packed):
+        raise ShareError("this link is damaged: copy the whole link again")
+    try:
+        raw = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(raw, MAX_JSON_BYTES)
+        if inflater.unconsumed_tail:
+            raise ShareError("this link's program is larger than the page allows")
+        if not inflater.eof:
+            raise ShareError("this link is cut short: copy the whole link")
+        fields = json.loads(data.decode("utf-8"))
+    except ShareError:
+        raise
+    except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError):
+        raise ShareError("this link is damaged: copy the whole link again") from None
+    if not isinstance(fields, dict):
+        raise ShareError("this link is damaged: copy the whole link again")
+    text, direction, step = fields.get("t"), fields.get("d", "LR"), fields.get("s", 0)
+    if not isinstance(text, str) or not text.strip():
+        raise ShareError("this link holds no program")
+    if len(text) > MAX_SOURCE_CHARS:
+        raise ShareError(f"this link's program is {len(text):,} characters long; "
+                         f"the limit is {MAX_SOURCE_CHARS:,}")
+    if direction not in DIRECTIONS:
+        raise ShareError("this link's layout direction is not LR or TB")
+    if type(step) is not int or step < 0:
+        raise ShareError("this link's step is not a step number")
+    return SharedState(text, direction, step)

@@ -1,0 +1,79 @@
+"""Links that carry the page's state: round trips, and hostile or damaged links refused."""
+
+import base64
+import json
+import zlib
+
+import pytest
+from hypothesis import given, strategies as st
+
+from chainrule.share import PREFIX, SharedState, ShareError, decode, encode
+from chainrule.session import Session
+from dagre_node import run_dagre
+
+LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
+
+
+def packed(fields_or_bytes):
+    data = fields_or_bytes if isinstance(fields_or_bytes, bytes) else \
+        json.dumps(fields_or_bytes).encode()
+    return PREFIX + base64.urlsafe_b64encode(zlib.compress(data)).rstrip(b"=").decode()
+
+
+@given(st.text(min_size=1, max_size=300).filter(str.strip), st.sampled_from(["LR", "TB"]),
+       st.integers(0, 10_000))
+def test_round_trip(text, direction, step):
+    state = SharedState(text, direction, step)
+    url_hash = encode(state)
+    assert url_hash.startswith("#s=") and all(c.isalnum() or c in "#=-_" for c in url_hash)
+    assert decode(url_hash) == state
+
+
+def test_a_link_is_short_for_a_short_program():
+    assert len(encode(SharedState(LECTURE, "LR", 3))) < 120
+
+
+@pytest.mark.parametrize("url_hash, says", [
+    ("", "does not hold"), ("#x=abc", "does not hold"),
+    ("#s=!!!!", "damaged"), ("#s=abcd", "damaged"),
+    ("#s=" + "A" * 70_000, "too long"),
+    (encode(SharedState(LECTURE))[:-8], "cut short"),
+    (packed([1, 2]), "damaged"), (packed({"d": "LR"}), "no program"),
+    (packed({"t": "   "}), "no program"), (packed({"t": 5}), "no program"),
+    (packed({"t": "a*b", "d": "<img>"}), "direction"),
+    (packed({"t": "a*b", "s": -1}), "step"), (packed({"t": "a*b", "s": True}), "step"),
+    (packed({"t": "a*b", "s": 1.5}), "step"),
+    (packed({"t": "x" * 20_001}), "limit is 20,000"),
+    (packed(b" " * 5_000_000), "larger than the page allows"),  # a zip bomb
+    (packed(b"\xff\xfe"), "damaged"),
+])
+def test_bad_links_are_refused_with_a_reason(url_hash, says):
+    with pytest.raises(ShareError, match=says):
+        decode(url_hash)
+
+
+@given(st.text(max_size=200))
+def test_any_text_after_the_prefix_is_either_a_state_or_a_share_error(junk):
+    try:
+        assert isinstance(decode(PREFIX + junk), SharedState)
+    except ShareError:
+        pass
+
+
+def test_go_to_lands_on_a_step_with_the_same_grads_as_stepping():
+    stepped, jumped = Session(run_dagre), Session(run_dagre)
+    stepped.load(LECTURE)
+    jumped.load(LECTURE)
+    for _ in range(4):
+        stepped.step()
+    screen = {k: dict(v) for k, v in jumped.whole_view()["cells"].items()}
+    for item, patch in jumped.go_to(4).items():
+        screen.setdefault(item, {}).update(patch)
+    assert jumped.position == 4
+    assert stepped.whole_view()["cells"] == jumped.whole_view()["cells"]
+    assert {k: v.get("hl", "") for k, v in screen.items() if v.get("hl")} == \
+        {k: v["hl"] for k, v in stepped.whole_view()["cells"].items() if v.get("hl")}
+    jumped.go_to(99)
+    assert jumped.at_end
+    jumped.go_to(1)
+    assert jumped.position == 1
