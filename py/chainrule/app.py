@@ -14,6 +14,7 @@ from pyodide.ffi import create_once_callable, create_proxy
 from pyscript import document, js_modules
 
 import chainrule
+from chainrule.export_svg import graph_svg
 from chainrule.expr import ExprError
 from chainrule.inputs_panel import panel_html, slider_attributes
 from chainrule.presets import DEFAULT, PRESETS
@@ -23,6 +24,8 @@ from chainrule.share import SharedState, ShareError, decode, encode, is_shared
 from chainrule.tuning import InputError, decimals, literal_text, read_number
 
 STORAGE_KEY = "chainrule:text"
+THEME_KEY = "chainrule:theme"
+THEMES = ("system", "light", "dark")
 DEBOUNCE_MS = 250
 PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
 WIDE_WINDOW = "(min-width: 900px)"
@@ -55,11 +58,15 @@ def stored_text():
         return None
 
 
-def store_text(text):
+def store(key, text):
     try:
-        js.localStorage.setItem(STORAGE_KEY, text)
-    except Exception:
+        js.localStorage.setItem(key, text)
+    except Exception:  # storage can be disabled or full; the page works without it
         pass
+
+
+def store_text(text):
+    store(STORAGE_KEY, text)
 
 
 class Page:
@@ -112,7 +119,14 @@ class Page:
                     lambda e: self.copy(pytorch_script(self.session.program), "PyTorch script"))
         self.listen(by_testid("copy-python"), "click",
                     lambda e: self.copy(python_script(self.session.program), "Python script"))
+        self.listen(by_testid("export-svg"), "click", lambda e: renderer.download(
+            graph_svg(self.session.whole_view()), "image/svg+xml", "chainrule.svg"))
+        self.listen(by_testid("export-png"), "click", lambda e: renderer.downloadPng(
+            graph_svg(self.session.whole_view()), "chainrule.png"))
         self.listen(js.window, "hashchange", lambda e: self.open_link())
+        self.listen(by_testid("theme"), "click", self.on_theme)
+        self.listen(by_testid("shortcuts-button"), "click", lambda e: self.on_shortcuts())
+        self.show_theme()
         if not js.matchMedia(WIDE_WINDOW).matches:
             by_testid("inputs").open = False
         if not self.open_link():
@@ -243,6 +257,30 @@ class Page:
         by_testid("direction").dataset.direction = direction
         self.view.setGraph(as_json(view), True)
         self.remember()
+
+    def on_shortcuts(self):
+        dialog = by_testid("shortcuts")
+        if dialog.open:
+            dialog.close()
+        else:
+            dialog.showModal()
+
+    # theme -----------------------------------------------------------------------
+
+    def on_theme(self, event):
+        now = document.documentElement.dataset.theme
+        theme = THEMES[(THEMES.index(now) + 1) % len(THEMES)] if now in THEMES else THEMES[0]
+        document.documentElement.dataset.theme = theme
+        store(THEME_KEY, theme)
+        self.show_theme()
+
+    def show_theme(self):
+        theme = document.documentElement.dataset.theme
+        if theme not in THEMES:  # e.g. a value edited by hand into storage
+            theme = document.documentElement.dataset.theme = THEMES[0]
+        button = by_testid("theme")
+        button.textContent = f"◐ Theme: {theme}"
+        button.setAttribute("aria-label", f"Colour theme: {theme} (click to change)")
 
     # sharing -------------------------------------------------------------------
 
@@ -462,6 +500,10 @@ class Page:
         target = event.target
         if target.tagName in ("TEXTAREA", "INPUT", "SELECT") or event.ctrlKey or event.metaKey \
                 or event.altKey:
+            return
+        if event.key == "?":
+            event.preventDefault()
+            self.on_shortcuts()
             return
         action = {"ArrowRight": self.on_step, "ArrowLeft": self.on_back, " ": self.on_play,
                   "Home": self.on_reset, "End": self.on_finish}.get(event.key)

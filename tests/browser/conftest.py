@@ -63,8 +63,8 @@ def new_context(browser, server):
     """Makes watched browser contexts; the test fails on their unexpected problems."""
     made = []
 
-    def make():
-        context = browser.new_context()
+    def make(**options):
+        context = browser.new_context(**options)
         problems = Problems(server.origin)
         problems.watch(context)
         made.append((context, problems))

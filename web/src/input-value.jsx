@@ -78,7 +78,7 @@ export function InputValue({ name, cell, handlers, className }) {
   return (
     <span
       className={`${className} vnode__tunable nodrag nopan`} data-testid={testid} tabIndex={0}
-      role="button" aria-label={`${name} = ${cell.vt}: drag to change, Enter to type`}
+      role="button" aria-description="Drag sideways to change it, or press Enter to type a number"
       title="Drag sideways to change (Shift: finer) · click to type"
       onPointerDown={onPointerDown} onPointerMove={onPointerMove}
       onPointerUp={onPointerUp} onPointerCancel={onPointerUp}
@@ -86,7 +86,7 @@ export function InputValue({ name, cell, handlers, className }) {
         if (event.key === 'Enter') { event.preventDefault(); event.stopPropagation(); open(); }
       }}
     >
-      <small>data</small>{cell.vt}
+      <span className="visually-hidden">{name} </span><small>data</small>{cell.vt}
     </span>
   );
 }

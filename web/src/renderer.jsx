@@ -21,3 +21,5 @@ export function paintFirst(element, script) {
   const first = mount(element);
   if (!first.drawn) first.setGraph(script.textContent, true);
 }
+
+export { download, downloadPng } from './export.js';

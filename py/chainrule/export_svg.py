@@ -1,0 +1,133 @@
+"""The graph on screen as a standalone SVG: the same boxes, values, grads and highlight.
+
+Drawn from the laid-out view and the cells the page shows, so it needs no browser and
+matches what the canvas draws (sizes from layout.py, colours from the light theme).
+"""
+
+from html import escape
+
+from .layout import CELL_WIDTH, label_width
+
+PADDING = 24
+FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
+INK = "#111827"
+MUTED = "#94a3b8"
+EDGE = "#94a3b8"
+HIGHLIGHT = {"result": "#a78bfa", "operator": "#a78bfa", "operand": "#f59e0b"}
+ROLE_STYLE = {  # role -> (border, label background, dashed)
+    "input": ("#2563eb", "#dbeafe", False),
+    "constant": ("#9ca3af", "#f3f4f6", True),
+    "output": ("#16a34a", "#dcfce7", False),
+    "intermediate": ("#64748b", "#f1f5f9", False),
+}
+
+
+def graph_svg(view):
+    """SVG text for a session's whole view: {nodes, edges} with positions, and the cells."""
+    cells = view["cells"]
+    boxes = {n["id"]: (n["position"]["x"], n["position"]["y"], n["width"], n["height"])
+             for n in view["nodes"]}
+    left = min(x for x, _, _, _ in boxes.values()) - PADDING
+    top = min(y for _, y, _, _ in boxes.values()) - PADDING
+    width = max(x + w for x, _, w, _ in boxes.values()) - left + PADDING
+    height = max(y + h for _, y, _, h in boxes.values()) - top + PADDING
+    across = view["nodes"][0].get("sourcePosition", "right") == "right"
+    nodes = {n["id"]: n for n in view["nodes"]}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="{left:.1f} {top:.1f} {width:.0f} {height:.0f}" font-family="{FONT}" '
+        f'font-size="13">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+        f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        f'fill="{EDGE}"/></marker></defs>',
+        f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.0f}" height="{height:.0f}" '
+        'fill="#ffffff"/>',
+    ]
+    for edge in view["edges"]:
+        parts.append(_edge(edge, boxes, nodes, across, cells.get(edge["id"], {})))
+    for node in view["nodes"]:
+        cell = cells.get(node["id"], {})
+        draw = _value if node["type"] == "value" else _operator
+        parts.append(draw(node, boxes[node["id"]], cell))
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _edge(edge, boxes, nodes, across, cell):
+    sx, sy, sw, sh = boxes[edge["source"]]
+    tx, ty, tw, th = boxes[edge["target"]]
+    handle = edge.get("targetHandle")
+    share = 0.5
+    if handle and nodes[edge["target"]]["data"].get("arity") == 2:
+        share = 0.3 if handle == "in0" else 0.7
+    if across:
+        start, end = (sx + sw, sy + sh / 2), (tx, ty + th * share)
+        bend = max(abs(end[0] - start[0]) / 2, 20)
+        c1, c2 = (start[0] + bend, start[1]), (end[0] - bend, end[1])
+    else:
+        start, end = (sx + sw / 2, sy + sh), (tx + tw * share, ty)
+        bend = max(abs(end[1] - start[1]) / 2, 20)
+        c1, c2 = (start[0], start[1] + bend), (end[0], end[1] - bend)
+    hl = cell.get("hl")
+    stroke = HIGHLIGHT["operand"] if hl else EDGE
+    return (f'<path d="M{start[0]:.1f},{start[1]:.1f} C{c1[0]:.1f},{c1[1]:.1f} '
+            f'{c2[0]:.1f},{c2[1]:.1f} {end[0]:.1f},{end[1]:.1f}" fill="none" '
+            f'stroke="{stroke}" stroke-width="{3 if hl else 1.5}" marker-end="url(#arrow)"/>')
+
+
+def _ring(x, y, w, h, hl, radius):
+    if not hl:
+        return ""
+    return (f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="{w + 6:.1f}" height="{h + 6:.1f}" '
+            f'rx="{radius + 3}" fill="none" stroke="{HIGHLIGHT[hl]}" stroke-width="3"/>')
+
+
+def _text(x, y, text, **attributes):
+    extra = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in attributes.items())
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle"{extra}>{escape(text)}</text>'
+
+
+def _value(node, box, cell):
+    x, y, w, h = box
+    data = node["data"]
+    border, label_bg, dashed = ROLE_STYLE.get(data["role"], ROLE_STYLE["intermediate"])
+    lw = label_width(data["label"])
+    known = cell.get("g", "") != ""
+    dash = ' stroke-dasharray="4 3"' if dashed else ""
+    done_bg = '#ecfdf5' if cell.get("done") else "#ffffff"
+    return "".join([
+        f'<g data-id="{escape(node["id"])}">',
+        _ring(x, y, w, h, cell.get("hl"), 6),
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
+        f'fill="#ffffff" stroke="{border}" stroke-width="1.5"{dash}/>',
+        f'<rect x="{x + 0.75:.1f}" y="{y + 0.75:.1f}" width="{lw - 0.75:.1f}" '
+        f'height="{h - 1.5:.1f}" rx="5" fill="{label_bg}"/>',
+        f'<rect x="{x + lw + CELL_WIDTH:.1f}" y="{y + 0.75:.1f}" width="{CELL_WIDTH - 0.75:.1f}" '
+        f'height="{h - 1.5:.1f}" fill="{done_bg}"/>',
+        f'<line x1="{x + lw:.1f}" y1="{y:.1f}" x2="{x + lw:.1f}" y2="{y + h:.1f}" '
+        f'stroke="{border}"/>',
+        f'<line x1="{x + lw + CELL_WIDTH:.1f}" y1="{y:.1f}" x2="{x + lw + CELL_WIDTH:.1f}" '
+        f'y2="{y + h:.1f}" stroke="{border}" stroke-dasharray="3 2"/>',
+        _text(x + lw / 2, y + h / 2 + 4.5, data["label"], font_weight="700", fill=INK),
+        _text(x + lw + CELL_WIDTH / 2, y + 14, "DATA", font_size="9", fill=MUTED),
+        _text(x + lw + CELL_WIDTH / 2, y + 30, cell.get("vt", ""), fill=INK),
+        _text(x + lw + 1.5 * CELL_WIDTH, y + 14, "GRAD", font_size="9", fill=MUTED),
+        _text(x + lw + 1.5 * CELL_WIDTH, y + 30, cell.get("gt", "") if known else "?",
+              fill=INK if known else MUTED, font_weight="700" if cell.get("done") else "400"),
+        "</g>",
+    ])
+
+
+def _operator(node, box, cell):
+    x, y, w, h = box
+    r = w / 2
+    symbol = node["data"]["op"]
+    return "".join([
+        f'<g data-id="{escape(node["id"])}">',
+        _ring(x, y, w, h, cell.get("hl"), r) if cell.get("hl") else "",
+        f'<circle cx="{x + r:.1f}" cy="{y + r:.1f}" r="{r - 0.75:.1f}" fill="#fef9c3" '
+        'stroke="#a16207" stroke-width="1.5"/>',
+        _text(x + r, y + r + 4.5, symbol, font_weight="700", fill=INK,
+              font_size="13" if len(symbol) <= 4 else "9"),
+        "</g>",
+    ])

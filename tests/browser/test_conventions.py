@@ -1,0 +1,150 @@
+"""Exports, theme, keyboard help: the everyday conventions of a finished tool."""
+
+import struct
+from pathlib import Path
+import xml.etree.ElementTree as ET
+
+from playwright.sync_api import expect
+
+from harness import wait_for_state
+from pages import LECTURE, Expected, by_testid, expect_counter, open_app
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def downloaded(page, testid):
+    with page.expect_download() as info:
+        by_testid(page, testid).click()
+    download = info.value
+    with open(download.path(), "rb") as file:
+        return download.suggested_filename, file.read()
+
+
+def test_svg_and_png_downloads_show_the_graph_at_the_right_size(page, app_url):
+    open_app(page, app_url)
+    by_testid(page, "step").click()
+    by_testid(page, "step").click()
+    expect_counter(page, 2, 7)
+
+    name, data = downloaded(page, "export-svg")
+    assert name == "chainrule.svg"
+    svg = ET.fromstring(data)
+    width, height = float(svg.get("width")), float(svg.get("height"))
+    assert width > 400 and height > 100
+    texts = {t.text for t in svg.iter(f"{SVG}text")}
+    expected = Expected.of(LECTURE)
+    labels = {label for label, _, _ in expected.values.values() if label}
+    assert labels <= texts
+    assert "-8.0000" in texts  # L's value
+    step = expected.steps[1]
+    assert repr(step.after) and f"{step.after:.4f}" in texts  # the grad the second step set
+
+    name, png = downloaded(page, "export-png")
+    assert name == "chainrule.png"
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png[12:16] == b"IHDR"
+    png_width, png_height = struct.unpack(">II", png[16:24])
+    assert (png_width, png_height) == (round(2 * width), round(2 * height))
+    # Not a blank picture: rasterise it again in the page and count the inked pixels.
+    inked = page.evaluate("""async (bytes) => {
+        const blob = new Blob([new Uint8Array(bytes)], {type: 'image/png'});
+        const bitmap = await createImageBitmap(blob);
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d');
+        context.drawImage(bitmap, 0, 0);
+        const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+        let dark = 0;
+        for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 128) dark++;
+        return dark;
+    }""", list(png))
+    assert inked > 2000
+
+
+def test_the_theme_cycles_and_persists(page, app_url):
+    open_app(page, app_url)
+    root = page.locator("html")
+    theme = by_testid(page, "theme")
+    expect(root).to_have_attribute("data-theme", "system")
+    theme.click()
+    expect(root).to_have_attribute("data-theme", "light")
+    theme.click()
+    expect(root).to_have_attribute("data-theme", "dark")
+    expect(theme).to_have_text("◐ Theme: dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.reload()
+    expect(root).to_have_attribute("data-theme", "dark")  # before Python, from storage
+    wait_for_state(page, "ready")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == background
+    node = page.locator('[data-testid="value-node"]').first
+    assert node.evaluate("el => getComputedStyle(el).backgroundColor") != "rgb(255, 255, 255)"
+    theme.click()
+    expect(root).to_have_attribute("data-theme", "system")
+
+
+def test_question_mark_opens_the_keyboard_help(page, app_url):
+    open_app(page, app_url)
+    help_panel = by_testid(page, "shortcuts")
+    expect(help_panel).to_be_hidden()
+    page.keyboard.press("?")
+    expect(help_panel).to_be_visible()
+    expect(help_panel).to_contain_text("Step: the next chain-rule contribution")
+    page.keyboard.press("Escape")
+    expect(help_panel).to_be_hidden()
+    by_testid(page, "shortcuts-button").click()
+    expect(help_panel).to_be_visible()
+    by_testid(page, "shortcuts-close").click()
+    expect(help_panel).to_be_hidden()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
+CONTROLS = """() => [...document.querySelectorAll(
+    'button, select, textarea, input, summary, [data-testid="canvas"]')]
+  .filter((el) => el.getClientRects().length && !el.closest('dialog:not([open])'))
+  .map((el) => {
+    const r = el.getBoundingClientRect();
+    return {what: el.dataset.testid || el.className || el.tagName,
+            left: r.left + scrollX, right: r.right + scrollX, width: r.width};
+  })"""
+
+
+def test_a_phone_screen_shows_every_control_and_a_tap_steps(new_context, app_url):
+    context, _ = new_context(**PHONE)
+    page = context.new_page()
+    open_app(page, app_url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    controls = page.evaluate(CONTROLS)
+    assert len(controls) > 15
+    off = [c for c in controls if c["left"] < 0 or c["right"] > 390 or c["width"] == 0]
+    assert not off, off
+    canvas = by_testid(page, "canvas").bounding_box()
+    assert canvas["height"] > 300
+    step = by_testid(page, "step")
+    step.scroll_into_view_if_needed()
+    step.tap()
+    expect_counter(page, 1, 7)
+    step.tap()
+    expect_counter(page, 2, 7)
+
+
+AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """async () => {
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' '))}));
+}"""
+
+
+def axe_violations(page):
+    page.add_script_tag(content=AXE.read_text())  # inline: nothing leaves the origin
+    return page.evaluate(RUN_AXE)
+
+
+def test_no_serious_accessibility_violations(page, app_url):
+    open_app(page, app_url)
+    by_testid(page, "step").click()
+    assert axe_violations(page) == []
+    page.locator("html").evaluate("el => el.dataset.theme = 'dark'")
+    assert axe_violations(page) == []

@@ -1,0 +1,62 @@
+"""The SVG export: a valid image with the graph's bounds, texts and highlight."""
+
+import xml.etree.ElementTree as ET
+
+from chainrule.export_svg import HIGHLIGHT, graph_svg
+from chainrule.presets import PRESETS
+from chainrule.session import Session
+from dagre_node import run_dagre
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def exported(text, steps=0, direction="LR"):
+    session = Session(run_dagre, direction)
+    session.load(text)
+    for _ in range(steps):
+        session.step()
+    view = session.whole_view()
+    return session, view, ET.fromstring(graph_svg(view))
+
+
+def texts(root):
+    return [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_the_svg_holds_every_node_with_its_label_value_and_grad():
+    session, view, root = exported(PRESETS["lecture"][1], steps=3)
+    shown = texts(root)
+    for node in view["nodes"]:
+        cell = view["cells"].get(node["id"], {})
+        if node["type"] == "value":
+            assert node["data"]["label"] in shown
+            assert cell["vt"] in shown
+            if cell["g"]:
+                assert cell["gt"] in shown
+        else:
+            assert node["data"]["op"] in shown
+    assert shown.count("?") == sum(1 for n in view["nodes"] if n["type"] == "value"
+                                   and not view["cells"][n["id"]]["g"])
+
+
+def test_the_svg_bounds_hold_every_node_with_a_margin():
+    for direction in ("LR", "TB"):
+        _, view, root = exported(PRESETS["neuron"][1], direction=direction)
+        left, top, width, height = map(float, root.get("viewBox").split())
+        assert (float(root.get("width")), float(root.get("height"))) == (width, height)
+        for node in view["nodes"]:
+            x, y = node["position"]["x"], node["position"]["y"]
+            assert left + 20 <= x and x + node["width"] <= left + width - 20
+            assert top + 20 <= y and y + node["height"] <= top + height - 20
+        paths = root.findall(".//svg:path[@marker-end]", NS)
+        assert len(paths) == len(view["edges"])
+
+
+def test_the_svg_shows_the_current_step_highlight():
+    session, view, root = exported(PRESETS["lecture"][1], steps=2)
+    step = session.current
+    rings = {g.get("data-id") for g in root.findall("svg:g", NS)
+             if any(r.get("stroke") in HIGHLIGHT.values() for r in g.findall("svg:rect", NS))}
+    assert rings == {step.result_id, step.operand_id, step.operator_id}
+    edges = [p for p in root.findall("svg:path", NS) if p.get("stroke") == HIGHLIGHT["operand"]]
+    assert len(edges) == len(step.edge_ids)
