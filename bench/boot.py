@@ -11,10 +11,13 @@ memory cache would not keep the 9.6 MB wasm, which flatters the service worker.
 The bare page boots the same vendored Pyodide through PyScript and only sets
 the marker. Last, where chainrule's warm boots spend their time: the medians of
 the boot's Performance marks (web/shell/pyodide-boot.mjs) and of PyScript
-starting the page's script.
+starting the page's script, and the CPU time the page's main thread spent before
+ready (from a trace, in extra warm boots): on a shared machine wall times move
+with the load, CPU time much less, so it says whether a change removed work.
 """
 
 import argparse
+import collections
 import shutil
 import statistics
 import sys
@@ -68,6 +71,8 @@ STAGES = {
     "pyscript-runs": "PyScript runs the page's script",
 }
 SERVICE_WORKER_ACTIVE = "navigator.serviceWorker.ready.then(() => true)"
+MAIN_THREAD = "CrRendererMain"
+TASK = "ThreadControllerImpl::RunTask"
 
 
 def visit(context, server, url):
@@ -114,10 +119,56 @@ def measure(playwright, server, pages, runs):
             warm[name].append((seconds, sent))
             warm_marks[name].append({**marks, "ready": seconds})
             page.close()
+    app_url, _ = pages["chainrule"]
+    cpu = [main_thread_cpu(primed["chainrule"][1], app_url) for _ in range(runs)]
     for profile, context in primed.values():
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
-    return {name: (cold[name], warm[name]) for name in pages}, warm_marks
+    return {name: (cold[name], warm[name]) for name in pages}, warm_marks, cpu
+
+
+def main_thread_cpu(context, url):
+    """One traced warm boot: CPU seconds of the page's main thread from navigation
+    to ready, in all and by what each task started with."""
+    page = context.new_page()
+    page.add_init_script(STAMP_READY)
+    session = context.new_cdp_session(page)
+    events, done = [], []
+    session.on("Tracing.dataCollected", lambda event: events.extend(event["value"]))
+    session.on("Tracing.tracingComplete", lambda event: done.append(True))
+    session.send("Tracing.start", {
+        "categories": "toplevel,blink.user_timing,devtools.timeline,v8",
+        "transferMode": "ReportEvents",
+    })
+    page.goto(url)
+    page.wait_for_function("window.readyAt !== undefined", timeout=120_000)
+    ready_ms = page.evaluate("window.readyAt")
+    session.send("Tracing.end")
+    while not done:
+        page.wait_for_timeout(100)
+    page.close()
+    threads = {
+        (e["pid"], e["tid"]): e["args"]["name"]
+        for e in events if e.get("ph") == "M" and e.get("name") == "thread_name"
+    }
+    # Trace times are microseconds on their own clock; the page's count from navigation.
+    start = min(e["ts"] for e in events if e.get("name") == "navigationStart")
+    end = start + ready_ms * 1000
+    on_main = [
+        e for e in events
+        if threads.get((e["pid"], e["tid"])) == MAIN_THREAD and e.get("ph") == "X"
+        and start <= e["ts"] < end
+    ]
+    by_start = collections.Counter()
+    for task in (e for e in on_main if e["name"] == TASK):
+        inside = [
+            e for e in on_main
+            if e is not task and e["name"] != TASK
+            and task["ts"] <= e["ts"] and e["ts"] + e["dur"] <= task["ts"] + task["dur"]
+        ]
+        first = min(inside, key=lambda e: (e["ts"], -e["dur"]), default=None)
+        by_start[first["name"] if first else "(other)"] += task.get("tdur", 0) / 1e6
+    return sum(by_start.values()), by_start
 
 
 def breakdown(marks):
@@ -131,6 +182,18 @@ def breakdown(marks):
         at = statistics.median(times)
         lines.append(f"  {at:5.2f}  {at - previous:+5.2f}  {label}")
         previous = at
+    return lines
+
+
+def cpu_summary(samples):
+    """Median main-thread CPU seconds before ready, and the tasks that took most of it."""
+    totals = [total for total, _ in samples]
+    labels = collections.Counter()
+    for _, by_start in samples:
+        labels.update(by_start)
+    lines = [f"  {statistics.median(totals):5.2f}  in all (min {min(totals):.2f}, max {max(totals):.2f})"]
+    for label, _ in labels.most_common(6):
+        lines.append(f"  {statistics.median(s.get(label, 0) for _, s in samples):5.2f}  tasks starting with {label}")
     return lines
 
 
@@ -162,7 +225,7 @@ def main():
             "bare PyScript": (server.url("/bare/"), False),
         }
         with sync_playwright() as playwright:
-            results, marks = measure(playwright, server, pages, args.runs)
+            results, marks, cpu = measure(playwright, server, pages, args.runs)
         server.stop()
 
     print(f"navigation -> ready, seconds over {args.runs} runs (min median max), bytes sent before ready")
@@ -177,6 +240,8 @@ def main():
     )
     print("chainrule warm boot, medians: seconds from navigation, step")
     print("\n".join(breakdown(marks["chainrule"])))
+    print("chainrule warm boot, main thread CPU seconds before ready (traced boots), medians")
+    print("\n".join(cpu_summary(cpu)))
 
 
 if __name__ == "__main__":

@@ -74,6 +74,65 @@ def test_python_mounts_the_renderer_bundle(page, app_url):
     assert canvas.locator(".react-flow__renderer").count() == 1
 
 
+PYTHON_VIEW = """async () => {
+    const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
+    const { interpreter } = await whenDefined('py');
+    return interpreter.runPython(
+        'import json; from chainrule import app; json.dumps(app.page.session.whole_view())');
+}"""
+FIRST_LAYOUT = re.compile(r'(<script type="application/json" id="first-layout">)(.*?)(</script>)', re.S)
+
+
+def node_boxes(view):
+    return {node["id"]: (node["position"], node["width"], node["height"]) for node in view["nodes"]}
+
+
+def test_python_draws_the_prerendered_graph_where_it_already_is(page, app_url):
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    first = json.loads(page.evaluate("document.getElementById('first-graph').textContent"))
+    assert node_boxes(json.loads(page.evaluate(PYTHON_VIEW))) == node_boxes(first)
+
+
+def test_the_builds_layout_is_what_dagre_gives_in_the_page(page, app_url):
+    # Python's first boot takes the build's dagre answer for the default example
+    # instead of running dagre: only right while the page's dagre agrees with it.
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    built, fresh = page.evaluate("""async () => {
+        const { dagre, graphlibJson } = await import(new URL('renderer/renderer.js', document.baseURI).href);
+        const first = JSON.parse(document.getElementById('first-layout').textContent);
+        const graph = graphlibJson.read(first.request);
+        dagre.layout(graph);
+        return [first.layout, JSON.parse(JSON.stringify(graphlibJson.write(graph)))];
+    }""")
+    assert fresh == built
+
+
+def test_the_first_boot_takes_the_builds_layout_instead_of_running_dagre(page, app_url):
+    moved = 1000
+
+    def shift_the_builds_layout(route):
+        html = route.fetch().text()
+        head, layout, tail = FIRST_LAYOUT.search(html).groups()
+        layout = json.loads(layout)
+        for node in layout["layout"]["nodes"]:
+            node["value"]["x"] += moved
+        html = FIRST_LAYOUT.sub(lambda _: head + json.dumps(layout) + tail, html)
+        route.fulfill(body=html, content_type="text/html")
+
+    page.route(re.compile(r".*/chainrule/(index\.html)?$"), shift_the_builds_layout)
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    first = json.loads(page.evaluate("document.getElementById('first-graph').textContent"))
+    drawn = node_boxes(json.loads(page.evaluate(PYTHON_VIEW)))
+    expected = {
+        node: ({"x": position["x"] + moved, "y": position["y"]}, width, height)
+        for node, (position, width, height) in node_boxes(first).items()
+    }
+    assert drawn == expected
+
+
 def test_shell_paints_before_python_and_shows_boot_stages(page, app_url):
     held = []
     page.route(WASM, lambda route: held.append(route))

@@ -1,7 +1,10 @@
 """Writes the default example's view (the same one Python draws at boot) as JSON.
 
 The page draws it at once, before Python is up; when Python is ready it sends the same
-nodes with the same ids and positions, so nothing moves. Usage: prerender.py OUT.json
+nodes with the same ids and positions, so nothing moves. Also writes the dagre request
+that view was laid out from and dagre's answer: Python's first boot makes that same
+request and takes the answer instead of a cold dagre call (chainrule.app.main).
+Usage: prerender.py VIEW.json LAYOUT.json
 """
 
 import json
@@ -21,13 +24,23 @@ def run_dagre(request):
     return json.loads(done.stdout)
 
 
-def main(out):
+def main(view_out, layout_out):
     text = PRESETS[DEFAULT][1]
-    session = Session(run_dagre)
+    layouts = []
+
+    def recorded_dagre(request):
+        layout = run_dagre(request)
+        layouts.append({"request": request, "layout": layout})
+        return layout
+
+    session = Session(recorded_dagre)
     view = session.load(text)
     payload = {"text": text, "direction": session.direction, "total": session.total, **view}
-    pathlib.Path(out).write_text(json.dumps(payload, separators=(",", ":")))
+    compact = {"separators": (",", ":")}
+    pathlib.Path(view_out).write_text(json.dumps(payload, **compact))
+    (first_layout,) = layouts
+    pathlib.Path(layout_out).write_text(json.dumps(first_layout, **compact))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])
