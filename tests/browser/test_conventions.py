@@ -148,3 +148,16 @@ def test_no_serious_accessibility_violations(page, app_url):
     assert axe_violations(page) == []
     page.locator("html").evaluate("el => el.dataset.theme = 'dark'")
     assert axe_violations(page) == []
+
+
+def test_the_footer_shows_the_version_and_links_to_the_source(page, app_url):
+    open_app(page, app_url)
+    expect(by_testid(page, "python-version")).to_contain_text("chainrule 0.1.0")
+    link = by_testid(page, "source-link")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    if href.startswith("https://"):  # the repository the build was made from
+        return
+    # Otherwise the Python sources the site ships, which the page must serve.
+    status = page.evaluate("(href) => fetch(href).then((r) => r.status)", href)
+    assert status == 200
