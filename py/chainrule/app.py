@@ -121,8 +121,7 @@ class Page:
                     lambda e: self.copy(python_script(self.session.program), "Python script"))
         self.listen(by_testid("export-svg"), "click", lambda e: renderer.download(
             graph_svg(self.session.whole_view()), "image/svg+xml", "chainrule.svg"))
-        self.listen(by_testid("export-png"), "click", lambda e: renderer.downloadPng(
-            graph_svg(self.session.whole_view()), "chainrule.png"))
+        self.listen(by_testid("export-png"), "click", self.on_export_png)
         self.listen(js.window, "hashchange", lambda e: self.open_link())
         self.listen(by_testid("theme"), "click", self.on_theme)
         self.listen(by_testid("shortcuts-button"), "click", lambda e: self.on_shortcuts())
@@ -291,6 +290,11 @@ class Page:
             return
         self.hash_shown = encode(SharedState(s.text, s.direction, s.position))
         js.history.replaceState(None, "", self.hash_shown)
+
+    def on_export_png(self, event):
+        done = renderer.downloadPng(graph_svg(self.session.whole_view()), "chainrule.png")
+        done.catch(create_once_callable(
+            lambda error: self.toast(f"Could not make the PNG: {error}")))
 
     def on_share(self, event):
         self.remember()
