@@ -161,3 +161,37 @@ def test_the_footer_shows_the_version_and_links_to_the_source(page, app_url):
     # Otherwise the Python sources the site ships, which the page must serve.
     status = page.evaluate("(href) => fetch(href).then((r) => r.status)", href)
     assert status == 200
+
+
+VIEWPORT_TRANSFORM = "document.querySelector('.react-flow__viewport').style.transform"
+
+
+def touch(cdp, kind, points):
+    cdp.send("Input.dispatchTouchEvent", {
+        "type": kind, "touchPoints": [{"x": x, "y": y, "id": i} for i, (x, y) in
+                                      enumerate(points)]})
+
+
+def test_on_a_phone_the_canvas_pans_and_pinches_by_touch(new_context, app_url):
+    context, _ = new_context(**PHONE)
+    page = context.new_page()
+    open_app(page, app_url)
+    by_testid(page, "canvas").scroll_into_view_if_needed()
+    box = by_testid(page, "canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] - 40  # an empty stretch
+    cdp = context.new_cdp_session(page)
+    before = page.evaluate(VIEWPORT_TRANSFORM)
+    touch(cdp, "touchStart", [(cx, cy)])
+    for k in range(1, 9):
+        touch(cdp, "touchMove", [(cx - 10 * k, cy - 5 * k)])
+    touch(cdp, "touchEnd", [])
+    panned = page.evaluate(VIEWPORT_TRANSFORM)
+    assert panned != before and "scale(" in panned
+    scale = float(panned.split("scale(")[1].rstrip(")"))
+
+    touch(cdp, "touchStart", [(cx - 20, cy), (cx + 20, cy)])
+    for k in range(1, 9):
+        touch(cdp, "touchMove", [(cx - 20 - 8 * k, cy), (cx + 20 + 8 * k, cy)])
+    touch(cdp, "touchEnd", [])
+    zoomed = float(page.evaluate(VIEWPORT_TRANSFORM).split("scale(")[1].rstrip(")"))
+    assert zoomed > scale * 1.2
