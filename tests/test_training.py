@@ -1,0 +1,110 @@
+"""Training in the page, its Python side: datasets, gradient descent, the gradient check."""
+
+import math
+
+import pytest
+
+from chainrule import engine, parse
+from chainrule.datasets import DATASETS, moons
+from chainrule.gradcheck import gradient_check
+from chainrule.presets import PRESETS
+from chainrule.training import TrainConfig, Trainer
+from test_scripts import PROGRAMS
+
+
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_datasets_are_reproducible_and_well_formed(name):
+    make = DATASETS[name]
+    first, again, other = make(seed=3), make(seed=3), make(seed=4)
+    assert first == again and first != other
+    dims = {len(x) for x, _ in first}
+    assert dims == ({1} if name == "sine" else {2})
+    if name != "sine":
+        assert {y for _, y in first} == {-1.0, 1.0}
+    assert all(math.isfinite(c) for x, y in first for c in (*x, y))
+
+
+def test_moons_without_noise_lie_on_their_half_circles():
+    for (x1, x2), y in moons(n=40, noise=0.0):
+        if y < 0:
+            assert math.isclose(x1 * x1 + x2 * x2, 1.0, abs_tol=1e-12) and x2 >= -1e-12
+        else:
+            assert math.isclose((x1 - 1) ** 2 + (x2 - 0.5) ** 2, 1.0, abs_tol=1e-12)
+
+
+def test_the_same_seed_gives_the_same_loss_curve():
+    curves = []
+    for _ in range(2):
+        trainer = Trainer(TrainConfig(seed=7))
+        curves.append([trainer.step().loss for _ in range(15)])
+    assert curves[0] == curves[1]
+    other = Trainer(TrainConfig(seed=8))
+    assert [other.step().loss for _ in range(15)] != curves[0]
+
+
+def test_training_on_moons_reaches_95_percent_within_300_steps():
+    trainer = Trainer()
+    accuracies = [trainer.step().accuracy for _ in range(300)]
+    assert max(accuracies) >= 0.95 and accuracies[-1] >= 0.95
+    assert trainer.history[-1].loss < trainer.history[0].loss
+
+
+def test_mse_regression_on_sine_learns():
+    trainer = Trainer(TrainConfig(dataset="sine", shape=(1, 16, 16, 1), loss="mse",
+                                  activation="tanh", learning_rate=0.1, batch_size=0, noise=0.0))
+    first = trainer.step().loss
+    for _ in range(150):
+        last = trainer.step().loss
+    assert last < 0.25 * first
+
+
+def test_predict_matches_the_graph():
+    trainer = Trainer()
+    from chainrule import Value
+    for x, _ in trainer.data[:10]:
+        assert trainer.predict(x) == trainer.model([Value(c) for c in x]).data
+
+
+@pytest.mark.parametrize("config, says", [
+    (dict(dataset="spiral"), "dataset"), (dict(loss="hinge"), "loss"),
+    (dict(shape=(2, 8, 2)), "shape"), (dict(shape=(3, 8, 1)), "has 2 input"),
+])
+def test_bad_configurations_are_refused(config, says):
+    with pytest.raises(ValueError, match=says):
+        Trainer(TrainConfig(**config))
+
+
+def check(text):
+    program = parse(text)
+    order = program.output.topological_order()
+    in_graph = set(map(id, order))
+    return gradient_check(program.output,
+                          [(n, v) for n, v in program.inputs.items() if id(v) in in_graph], order)
+
+
+@pytest.mark.parametrize("key", sorted(PROGRAMS))
+def test_the_gradient_check_agrees_to_1e_6_on_the_corpus(key):
+    checks = check(PROGRAMS[key])
+    assert checks and all(c.ok for c in checks), [c for c in checks if not c.ok]
+
+
+def test_the_gradient_check_leaves_values_and_grads_as_backprop_gives_them():
+    program = parse(PRESETS["neuron"][1])
+    before = program.output.data
+    checks = check(PRESETS["neuron"][1])
+    reference = parse(PRESETS["neuron"][1])
+    reference.output.backward()
+    assert [c.backprop for c in checks] == [v.grad for v in reference.inputs.values()]
+    assert program.output.data == before
+
+
+def test_the_gradient_check_marks_kinks_instead_of_failing():
+    (x,) = check("x = 0\nrelu(x)")
+    assert x.kink and x.ok
+
+
+def test_the_gradient_check_catches_a_wrong_derivative(monkeypatch):
+    wrong = engine.TANH._replace(backward=lambda g, out, a: (g * (1 - out),))
+    monkeypatch.setattr(engine, "TANH", wrong)
+    checks = check("x = 0.5\ntanh(x)")
+    assert not checks[0].ok and checks[0].error > 0.1
