@@ -88,14 +88,23 @@ def test_the_gradient_check_agrees_to_1e_6_on_the_corpus(key):
     assert checks and all(c.ok for c in checks), [c for c in checks if not c.ok]
 
 
-def test_the_gradient_check_leaves_values_and_grads_as_backprop_gives_them():
+def test_the_gradient_check_reports_backprop_and_leaves_the_graph_as_it_was():
     program = parse(PRESETS["neuron"][1])
-    before = program.output.data
-    checks = check(PRESETS["neuron"][1])
+    order = program.output.topological_order()
+    before = [(v.data, v.grad) for v in order]
+    checks = gradient_check(program.output, list(program.inputs.items()), order)
+    assert [(v.data, v.grad) for v in order] == before
     reference = parse(PRESETS["neuron"][1])
     reference.output.backward()
     assert [c.backprop for c in checks] == [v.grad for v in reference.inputs.values()]
-    assert program.output.data == before
+
+
+def test_the_report_lists_every_input_and_flags_the_worst():
+    from chainrule.gradcheck import Check, report_html
+    html = report_html([Check("a", 1.0, 1.0, 0.0, False), Check("b", 2.0, 2.1, 0.05, False),
+                        Check("c", 0.5, 0.0, 1.0, True)])
+    assert html.count("<tr class=") == 3 and 'class="is-bad" data-name="b"' in html
+    assert "above 1e-6" in html and "not differentiable here" in html
 
 
 def test_the_gradient_check_marks_kinks_instead_of_failing():

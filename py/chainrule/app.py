@@ -16,6 +16,7 @@ from pyscript import document, js_modules
 import chainrule
 from chainrule.export_svg import graph_svg
 from chainrule.expr import ExprError
+from chainrule.gradcheck import gradient_check, report_html
 from chainrule.inputs_panel import panel_html, slider_attributes
 from chainrule.presets import DEFAULT, PRESETS
 from chainrule.scripts import python_script, pytorch_script
@@ -124,6 +125,7 @@ class Page:
         self.listen(by_testid("export-png"), "click", self.on_export_png)
         self.listen(js.window, "hashchange", lambda e: self.open_link())
         self.listen(by_testid("theme"), "click", self.on_theme)
+        self.listen(by_testid("grad-check"), "click", self.on_grad_check)
         self.listen(by_testid("shortcuts-button"), "click", lambda e: self.on_shortcuts())
         self.show_theme()
         if not js.matchMedia(WIDE_WINDOW).matches:
@@ -205,6 +207,7 @@ class Page:
         self.stop_playing()
         self.view.setGraph(as_json(view), fit)
         self.inputs.innerHTML = panel_html(self.session.inputs)
+        self.forget_grad_check()
         self.text_shown = text
         store_text(text)
         self.show_step()
@@ -256,6 +259,18 @@ class Page:
         by_testid("direction").dataset.direction = direction
         self.view.setGraph(as_json(view), True)
         self.remember()
+
+    def on_grad_check(self, event=None):
+        s = self.session
+        inputs = [(name, s.program.inputs[name]) for name, _ in s.inputs]
+        checks = gradient_check(s.program.output, inputs, s.order)
+        by_testid("grad-check-results").innerHTML = report_html(checks)
+
+    def forget_grad_check(self):
+        results = by_testid("grad-check-results")
+        if results.innerHTML:
+            results.innerHTML = ('<p class="gradcheck__stale">The numbers changed: check '
+                                 'again.</p>')
 
     def on_shortcuts(self):
         dialog = by_testid("shortcuts")
@@ -346,6 +361,8 @@ class Page:
         self.stop_playing()
         if patches:
             self.view.update(as_json(patches))
+        if final:
+            self.forget_grad_check()
         self.show_input(name, recenter)
         self.show_step()
         if final:

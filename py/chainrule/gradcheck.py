@@ -25,12 +25,15 @@ def gradient_check(root, inputs, order=None):
     """[Check] for each (name, Value) in `inputs`, all leaves of the graph of `root`.
 
     Each input is nudged by ±h (h relative to its size) with the others fixed and the
-    graph recomputed forward; the data are restored afterwards and the grads are left as
-    `root.backward()` sets them.
+    graph recomputed forward. Every value and grad is as it was afterwards, so a check
+    can run in the middle of stepping through backprop.
     """
     order = order or root.topological_order()
+    saved = [v.grad for v in order]
     root.backward()
     grads = {name: v.grad for name, v in inputs}
+    for v, grad in zip(order, saved):
+        v.grad = grad
     checks = []
     for name, v in inputs:
         x = v.data
@@ -53,3 +56,27 @@ def gradient_check(root, inputs, order=None):
             error = 0.0 if (g == numeric or (math.isnan(g) and math.isnan(numeric))) else math.inf
         checks.append(Check(name, g, numeric, error, kink))
     return checks
+
+
+def report_html(checks):
+    """The checks as a table for the page (names are identifiers, but escaped anyway)."""
+    from html import escape
+
+    if not checks:
+        return '<p class="gradcheck__none">No inputs to check.</p>'
+    worst = max((c.error for c in checks if not c.kink), default=0.0)
+    rows = []
+    for c in checks:
+        state = "kink" if c.kink else ("ok" if c.ok else "bad")
+        note = "not differentiable here" if c.kink else f"{c.error:.1e}"
+        rows.append(f'<tr class="is-{state}" data-name="{escape(c.name)}">'
+                    f'<th scope="row">{escape(c.name)}</th><td>{c.backprop:.10g}</td>'
+                    f'<td>{c.numeric:.10g}</td><td>{note}</td></tr>')
+    verdict = "ok" if worst <= TOLERANCE else "bad"
+    return (f'<p class="gradcheck__worst is-{verdict}" data-testid="grad-check-worst" '
+            f'data-error="{worst!r}">Largest relative error: {worst:.1e}'
+            f'{"" if verdict == "ok" else " (above 1e-6)"}</p>'
+            '<table class="gradcheck__table"><thead><tr><th scope="col">input</th>'
+            '<th scope="col">backprop</th><th scope="col">finite differences</th>'
+            '<th scope="col">relative error</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>")

@@ -1,13 +1,14 @@
-"""Exports, theme, keyboard help: the everyday conventions of a finished tool."""
+"""Exports, theme, keyboard help, phone, accessibility, gradient check: the conventions."""
 
 import struct
-from pathlib import Path
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from harness import wait_for_state
-from pages import LECTURE, Expected, by_testid, expect_counter, open_app
+from pages import LECTURE, Expected, by_testid, expect_counter, open_app, read_canvas
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -195,3 +196,28 @@ def test_on_a_phone_the_canvas_pans_and_pinches_by_touch(new_context, app_url):
     touch(cdp, "touchEnd", [])
     zoomed = float(page.evaluate(VIEWPORT_TRANSFORM).split("scale(")[1].rstrip(")"))
     assert zoomed > scale * 1.2
+
+
+def test_the_gradient_check_lists_every_input_with_both_numbers(page, app_url):
+    from chainrule import parse
+    from chainrule.gradcheck import gradient_check
+
+    open_app(page, app_url)
+    by_testid(page, "step").click()
+    by_testid(page, "grad-check-panel").locator("summary").click()
+    by_testid(page, "grad-check").click()
+    results = by_testid(page, "grad-check-results")
+    rows = results.locator("tbody tr")
+    expect(rows).to_have_count(4)
+    program = parse(LECTURE)
+    expected = {c.name: c for c in gradient_check(program.output, list(program.inputs.items()))}
+    for row in rows.all():
+        name = row.get_attribute("data-name")
+        cells = row.locator("td").all_text_contents()
+        assert float(cells[0]) == pytest.approx(expected[name].backprop, rel=1e-9)
+        assert float(cells[1]) == pytest.approx(expected[name].numeric, rel=1e-6)
+        assert row.get_attribute("class") == "is-ok"
+    worst = float(by_testid(page, "grad-check-worst").get_attribute("data-error"))
+    assert worst < 1e-6
+    expect_counter(page, 1, 7)  # the check did not disturb the stepping
+    assert read_canvas(page).values["v0"]["grad"] == ""  # grads not reached stay unknown
