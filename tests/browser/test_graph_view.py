@@ -133,6 +133,27 @@ def test_edges_carry_arrowheads(page, app_url):
     assert all(end and end.startswith("url(") for end in ends), ends
 
 
+def test_a_big_graph_is_composited_as_one_layer(page, app_url):
+    """Every node and edge merges into the flow's own layer. Once Chromium gave each node
+    of a big graph its own layer (they overlapped the editor's composited scroller) and
+    re-layerized them all on every step, for ~1 s a step."""
+    open_app(page, app_url)
+    expected = Expected.of(big_mlp_text())
+    enter_text(page, expected.text, expected, exact=False)
+    cdp = page.context.new_cdp_session(page)
+    trees = []
+    cdp.on("LayerTree.layerTreeDidChange", lambda event: trees.append(event.get("layers")))
+    cdp.send("LayerTree.enable")
+    by_testid(page, "step").click()  # a new frame, so a layer tree is reported
+
+    def layers():
+        assert trees and trees[-1], "no layer tree reported yet"
+        return trees[-1]
+
+    # The page has a handful (root scrollers, the editor, the flow, its buttons).
+    assert len(eventually(page, layers)) < 30
+
+
 def test_every_preset_renders(page, app_url):
     open_app(page, app_url)
     select = by_testid(page, "preset")
