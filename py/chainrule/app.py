@@ -30,7 +30,8 @@ THEMES = ("system", "light", "dark")
 DEBOUNCE_MS = 250
 PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
 WIDE_WINDOW = "(min-width: 900px)"
-TOAST_MS = 2500  # the Inputs panel starts open from here up
+TOAST_MS = 2500
+HASH_DELAY_MS = 200  # the Inputs panel starts open from here up
 
 renderer = js_modules.renderer
 page = None  # the Page, once booted; kept so its proxies stay alive
@@ -86,6 +87,7 @@ class Page:
         self.text_shown = None  # the text the editor last got from a load or a tuning
         self.hash_shown = None  # the URL hash the page last wrote
         self.toast_timer = None
+        self.hash_timer = None
         self.timer = None
         self.player = None
         self.proxies = []
@@ -299,7 +301,22 @@ class Page:
     # sharing -------------------------------------------------------------------
 
     def remember(self):
-        """Puts the state in the URL's hash (no new history entry), so the link is a share."""
+        """Puts the state in the URL's hash soon (no new history entry), so the link is a
+        share. Soon, not now: replaceState costs ~1.5 ms, a step's whole budget is 5 ms."""
+        if self.hash_timer is not None:
+            js.clearTimeout(self.hash_timer)
+        self.hash_timer = js.setTimeout(self.write_hash, HASH_DELAY_MS)
+
+    @property
+    def write_hash(self):
+        if not hasattr(self, "_write_hash"):
+            self._write_hash = create_proxy(self.remember_now)
+        return self._write_hash
+
+    def remember_now(self):
+        if self.hash_timer is not None:
+            js.clearTimeout(self.hash_timer)
+            self.hash_timer = None
         s = self.session
         if s.program is None:
             return
@@ -312,7 +329,7 @@ class Page:
             lambda error: self.toast(f"Could not make the PNG: {error}")))
 
     def on_share(self, event):
-        self.remember()
+        self.remember_now()
         self.copy(js.location.href, "Link")
 
     def copy(self, text, what):

@@ -64,7 +64,8 @@ def test_the_url_follows_the_state_so_a_reload_keeps_the_step(page, app_url):
     by_testid(page, "step").click()
     by_testid(page, "step").click()
     expect_counter(page, 2, 7)
-    assert page.evaluate("location.hash") == encode(SharedState(LECTURE, "LR", 2))
+    page.wait_for_function("(hash) => location.hash === hash",
+                           arg=encode(SharedState(LECTURE, "LR", 2)))
     page.reload()
     wait_for_state(page, "ready")
     check_position(page, Expected.of(LECTURE), 2)
@@ -82,7 +83,8 @@ def test_a_damaged_link_says_so_and_falls_back(page, app_url):
     wait_for_state(page, "ready")
     expect(by_testid(page, "notice")).to_contain_text("This link could not be opened")
     wait_for_graph(page, Expected.of(LECTURE))
-    assert page.evaluate("location.hash") == encode(SharedState(LECTURE, "LR", 0))
+    page.wait_for_function("(hash) => location.hash === hash",
+                           arg=encode(SharedState(LECTURE, "LR", 0)))
 
 
 def no_script_ran(page):
