@@ -213,7 +213,7 @@ class Page:
         self.text_shown = text
         store_text(text)
         self.show_step()
-        self.remember()
+        self.remember_now()
 
     def clear_error(self):
         self.error.hidden = True
@@ -260,7 +260,7 @@ class Page:
         view = self.session.set_direction(direction)
         by_testid("direction").dataset.direction = direction
         self.view.setGraph(as_json(view), True)
-        self.remember()
+        self.remember_now()
 
     def on_grad_check(self, event=None):
         s = self.session
@@ -302,7 +302,8 @@ class Page:
 
     def remember(self):
         """Puts the state in the URL's hash soon (no new history entry), so the link is a
-        share. Soon, not now: replaceState costs ~1.5 ms, a step's whole budget is 5 ms."""
+        share. For steps: replaceState costs ~1.5 ms, a step's whole budget is 5 ms. New
+        text is written at once (`remember_now`): a reload must never bring back old text."""
         if self.hash_timer is not None:
             js.clearTimeout(self.hash_timer)
         self.hash_timer = js.setTimeout(self.write_hash, HASH_DELAY_MS)
@@ -390,7 +391,7 @@ class Page:
             self.editor.value = self.session.text
         self.text_shown = self.session.text
         store_text(self.session.text)
-        self.remember()
+        self.remember_now()
 
     def field(self, kind, name):
         return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')

@@ -36,12 +36,18 @@ class Problems:
     def watch(self, context):
         context.on("page", self._watch_page)
         context.on("request", self._check_origin)
-        context.on("requestfailed", lambda r: self.add("failed request", f"{r.url} ({r.failure})"))
+        context.on("requestfailed", self._check_failure)
         context.on("response", self._check_status)
 
     def _watch_page(self, page):
         page.on("console", lambda m: m.type == "error" and self.add("console error", m.text))
         page.on("pageerror", lambda e: self.add("page error", str(e)))
+
+    def _check_failure(self, request):
+        # ERR_ABORTED is the browser dropping a request it no longer needs (the page moved
+        # on or closed, the favicon of a page navigated away); nothing failed to load.
+        if request.failure != "net::ERR_ABORTED":
+            self.add("failed request", f"{request.url} ({request.failure})")
 
     def _check_origin(self, request):
         url = request.url

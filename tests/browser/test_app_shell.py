@@ -210,8 +210,6 @@ def test_boot_without_the_snapshot_falls_back_to_a_normal_boot(new_context, app_
     context, problems = new_context()
     # The service worker's precaching, after ready, fails on it too.
     problems.expect(r"^failed request: \S+/pyodide/python\.snapshot\.gz ")
-    # ...which makes it drop its other downloads still in flight, however many that is.
-    problems.expect(r"^failed request: \S+ \(net::ERR_ABORTED\)$")
     problems.expect(r"^console error: Failed to load resource: .* 404")
     context.route(SNAPSHOT, lambda route: route.fulfill(status=404))
     page = context.new_page()
