@@ -121,7 +121,7 @@ class Session:
         self.text = self.literals.set(name, literal_text(value))
         self._reset_steps()
         if finished:
-            self._take_the_rest()
+            self._move_to(self.total)
         self.highlighted = shown
         patches = self._patches(None, self.current)
         for v, old in zip(self.order, before):
@@ -186,6 +186,45 @@ class Session:
         """One more contribution; returns the cell patches, or None at the end."""
         if self.at_end:
             return None
+        step = self._advance()
+        return self._patches(step.operand, step)
+
+    def back(self):
+        """Undo the last contribution exactly; returns the cell patches, or None at start."""
+        if self.at_start:
+            return None
+        step = self._retreat()
+        return self._patches(step.operand, self.current)
+
+    def finish(self):
+        """All remaining steps; returns the cell patches (None when already at the end)."""
+        return None if self.at_end else self.go_to(self.total)
+
+    def reset(self):
+        """Back to before the first step; returns the cell patches."""
+        return self.go_to(0)
+
+    def go_to(self, position):
+        """Jump to after `position` steps (at most the last); returns the cell patches:
+        the grads the jump changed and the highlight moved from what was shown."""
+        touched = self._move_to(position)
+        patches = self._patches(None, self.current)
+        for v in touched:
+            patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
+        return patches
+
+    def _move_to(self, position):
+        """Steps forward or back to `position` with no patches or highlight; returns the
+        Values whose grads changed."""
+        target = max(0, min(position, self.total))
+        touched = set()
+        while self.position > target:
+            touched.add(self._retreat().operand)
+        while self.position < target:
+            touched.add(self._advance().operand)
+        return touched
+
+    def _advance(self):
         if self.position == len(self.taken):
             if self._steps is None:
                 self._steps = backward_steps(self.program.output, self.order)
@@ -195,72 +234,16 @@ class Session:
         step = self.taken[self.position]
         self.position += 1
         self.received[step.operand] = self.received.get(step.operand, 0) + 1
-        return self._patches(step.operand, step)
+        return step
 
-    def back(self):
-        """Undo the last contribution exactly; returns the cell patches, or None at start."""
-        if self.at_start:
-            return None
+    def _retreat(self):
         step = self.taken[self.position - 1]
         step.operand.grad = step.before
         self.received[step.operand] -= 1
         if not self.received[step.operand]:
             del self.received[step.operand]
         self.position -= 1
-        return self._patches(step.operand, self.current)
-
-    def finish(self):
-        """All remaining steps; returns the cell patches (None when already at the end)."""
-        if self.at_end:
-            return None
-        touched = self._take_the_rest()
-        patches = self._patches(None, self.current)
-        for v in touched:
-            patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
-        return patches
-
-    def _take_the_rest(self, until=None):
-        """Steps up to position `until` (default: the end) with no patches or highlight;
-        returns the Values whose grads they touched."""
-        until = self.total if until is None else min(until, self.total)
-        touched = set()
-        while self.position < until:
-            if self.position == len(self.taken):
-                if self._steps is None:
-                    self._steps = backward_steps(self.program.output, self.order)
-                self.taken.append(next(self._steps))
-            else:  # re-doing a step that Back undid
-                self.taken[self.position].operand.grad = self.taken[self.position].after
-            step = self.taken[self.position]
-            self.position += 1
-            touched.add(step.operand)
-            self.received[step.operand] = self.received.get(step.operand, 0) + 1
-        return touched
-
-    def go_to(self, position):
-        """Jump to after `position` steps (at most the last); returns the cell patches."""
-        shown = self.highlighted
-        touched = set(self.received)
-        while not self.at_start:
-            self.back()
-        self.highlighted = shown
-        touched |= self._take_the_rest(position)
-        patches = self._patches(None, self.current)
-        for v in touched:
-            patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
-        return patches
-
-    def reset(self):
-        """Back to before the first step; returns the cell patches."""
-        shown = self.highlighted
-        touched = set(self.received)
-        while not self.at_start:
-            self.back()
-        self.highlighted = shown
-        patches = self._patches(None, None)
-        for v in touched:
-            patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
-        return patches
+        return step
 
     def _patches(self, changed, step):
         """Patches for the node whose grad changed and the move of the highlight to `step`."""
