@@ -29,9 +29,9 @@ THEME_KEY = "chainrule:theme"
 THEMES = ("system", "light", "dark")
 DEBOUNCE_MS = 250
 PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
-WIDE_WINDOW = "(min-width: 900px)"
+WIDE_WINDOW = "(min-width: 900px)"  # the Inputs panel starts open from here up
 TOAST_MS = 2500
-HASH_DELAY_MS = 200  # the Inputs panel starts open from here up
+HASH_DELAY_MS = 200
 
 renderer = js_modules.renderer
 page = None  # the Page, once booted; kept so its proxies stay alive
@@ -91,11 +91,20 @@ class Page:
         self.timer = None
         self.player = None
         self.proxies = []
+        # Python functions JS calls later (timers): each made into a proxy once.
+        self.debounced = self.keep(lambda: self.try_load(self.editor.value, fit=True))
+        self.tick = self.keep(lambda: self.on_step())
+        self.write_hash = self.keep(lambda: self.remember_now())
+        self.hide_toast = self.keep(lambda: setattr(by_testid("toast"), "hidden", True))
+
+    def keep(self, function):
+        """`function` as a JS-callable proxy that lives as long as the page."""
+        proxy = create_proxy(function)
+        self.proxies.append(proxy)
+        return proxy
 
     def listen(self, element, event, handler):
-        proxy = create_proxy(handler)
-        self.proxies.append(proxy)
-        element.addEventListener(event, proxy)
+        element.addEventListener(event, self.keep(handler))
 
     # start ---------------------------------------------------------------------
 
@@ -114,9 +123,7 @@ class Page:
         self.listen(self.inputs, "change", self.on_input_change)
         self.listen(self.inputs, "input", self.on_slider)
         self.listen(self.inputs, "keydown", self.on_input_key)
-        handler = create_proxy(self.on_canvas_input)
-        self.proxies.append(handler)
-        self.view.setInputHandler(handler)
+        self.view.setInputHandler(self.keep(self.on_canvas_input))
         self.listen(by_testid("share"), "click", self.on_share)
         self.listen(by_testid("copy-pytorch"), "click",
                     lambda e: self.copy(pytorch_script(self.session.program), "PyTorch script"))
@@ -138,13 +145,21 @@ class Page:
             control.disabled = False
 
     def open_saved(self):
-        """The text saved in this browser, or the default example if there is none."""
-        text = stored_text() or PRESETS[DEFAULT][1]
-        if not self.try_load(text, fit=True):
-            self.editor.value = PRESETS[DEFAULT][1]
-            self.try_load(PRESETS[DEFAULT][1], fit=True)
-        else:
-            self.editor.value = text
+        """The text saved in this browser, or the default example, in the editor too."""
+        self.editor.value = self.draw_saved()
+
+    def draw_saved(self):
+        """Draws the saved text, or the default example if there is none or it does not
+        parse (any more); returns the text drawn."""
+        saved = stored_text()
+        if saved:
+            try:
+                self.draw(saved, fit=True)
+                return saved
+            except ExprError:
+                pass
+        self.draw(PRESETS[DEFAULT][1], fit=True)
+        return PRESETS[DEFAULT][1]
 
     def open_link(self):
         """The state in the URL's hash, if it holds one; False if there is nothing to open.
@@ -168,10 +183,7 @@ class Page:
         self.editor.value = state.text
         if not self.try_load(state.text, fit=True):
             if self.session.program is None:  # booting: draw something that works
-                try:
-                    self.draw(stored_text() or PRESETS[DEFAULT][1], fit=True)
-                except ExprError:
-                    self.draw(PRESETS[DEFAULT][1], fit=True)
+                self.draw_saved()
             return True
         if state.step:
             self.apply(self.session.go_to(state.step))
@@ -235,12 +247,6 @@ class Page:
         if self.timer is not None:
             js.clearTimeout(self.timer)
         self.timer = js.setTimeout(self.debounced, DEBOUNCE_MS)
-
-    @property
-    def debounced(self):
-        if not hasattr(self, "_debounced"):
-            self._debounced = create_proxy(lambda: self.try_load(self.editor.value, fit=True))
-        return self._debounced
 
     def on_editor_key(self, event):
         if event.key == "Enter" and (event.ctrlKey or event.metaKey):
@@ -308,12 +314,6 @@ class Page:
             js.clearTimeout(self.hash_timer)
         self.hash_timer = js.setTimeout(self.write_hash, HASH_DELAY_MS)
 
-    @property
-    def write_hash(self):
-        if not hasattr(self, "_write_hash"):
-            self._write_hash = create_proxy(self.remember_now)
-        return self._write_hash
-
     def remember_now(self):
         if self.hash_timer is not None:
             js.clearTimeout(self.hash_timer)
@@ -353,12 +353,6 @@ class Page:
         if self.toast_timer is not None:
             js.clearTimeout(self.toast_timer)
         self.toast_timer = js.setTimeout(self.hide_toast, TOAST_MS)
-
-    @property
-    def hide_toast(self):
-        if not hasattr(self, "_hide_toast"):
-            self._hide_toast = create_proxy(lambda: setattr(by_testid("toast"), "hidden", True))
-        return self._hide_toast
 
     def show_notice(self, message):
         box = by_testid("notice")
@@ -512,12 +506,6 @@ class Page:
         self.buttons["play"].textContent = "⏸ Pause"
         self.show_step()
 
-    @property
-    def tick(self):
-        if not hasattr(self, "_tick"):
-            self._tick = create_proxy(lambda: self.on_step())
-        return self._tick
-
     def play_interval(self):
         return PLAY_SPEEDS_MS.get(by_testid("speed").value, 450)
 
@@ -561,14 +549,13 @@ class Page:
         self.buttons["play"].disabled = s.total == 0 or (s.at_end and not playing)
         step = s.current
         if step is None:
-            self.explanation.innerHTML = ""
-            self.explanation.append(text_block(
-                "explain-hint", "Press Step (→) to start backpropagation from the output."))
-            return
-        self.explanation.innerHTML = ""
-        self.explanation.append(text_block("explain-formula", step.formula),
-                                text_block("explain-rule", step.rule),
-                                text_block("explain-arithmetic", step.arithmetic))
+            blocks = [text_block("explain-hint",
+                                 "Press Step (→) to start backpropagation from the output.")]
+        else:
+            blocks = [text_block("explain-formula", step.formula),
+                      text_block("explain-rule", step.rule),
+                      text_block("explain-arithmetic", step.arithmetic)]
+        self.explanation.replaceChildren(*blocks)
 
 
 def text_block(testid, text):

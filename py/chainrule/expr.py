@@ -137,9 +137,12 @@ def _syntax_error(source, e):
     return ExprError(message, line, max(col, 1))
 
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
+
+
 def source_lines(source):
     """Lines as Python's tokenizer counts them (str.splitlines also breaks at \f, \x85, ...)."""
-    return re.split(r"\r\n|\r|\n", source)
+    return LINE_BREAK.split(source)
 
 
 def _shorten(text, limit=40):

@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from html import escape
 
 STEP = 1e-6
 TOLERANCE = 1e-6
@@ -60,8 +61,6 @@ def gradient_check(root, inputs, order=None):
 
 def report_html(checks):
     """The checks as a table for the page (names are identifiers, but escaped anyway)."""
-    from html import escape
-
     if not checks:
         return '<p class="gradcheck__none">No inputs to check.</p>'
     worst = max((c.error for c in checks if not c.kink), default=0.0)

@@ -8,32 +8,26 @@ and printing each input's gradient, so its output can be checked against the pag
 
 import ast
 
-TORCH_FUNCTIONS = {
-    "exp": "exp", "log": "log", "tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid",
-    "sqrt": "sqrt", "sin": "sin", "cos": "cos", "abs": "abs",
-}
+from .expr import UNARY_FUNCTIONS
+
+# PyTorch and chainrule both call the two-argument functions maximum and minimum, and
+# every one-argument function by the name the expression language uses.
+BINARY_FUNCTIONS = {"max": "maximum", "min": "minimum"}
 
 
 def pytorch_script(program):
     """A PyTorch (float64) script that builds the same graph and prints every input's grad."""
     names = set(program.values) | set(program.inputs)
-    torch = "torch" if "torch" not in names else "torch_"
+    torch = _free_name("torch", names)
     helper = _free_name("tensor", names)
-    header = ["# The graph from chainrule, in PyTorch (float64): prints each input's grad.",
-              f"import torch as {torch}" if torch != "torch" else "import torch", "",
-              f"{torch}.set_default_dtype({torch}.float64)", "", ""]
-    defs = [f"def {helper}(x):",
-            f"    return x if isinstance(x, {torch}.Tensor) else {torch}.tensor(float(x))"]
-    for name in _called(program):
-        if name in TORCH_FUNCTIONS:
-            body = f"{torch}.{TORCH_FUNCTIONS[name]}({helper}(x))"
-            defs += ["", "", f"def {name}(x):", f"    return {body}"]
-        else:
-            op = {"max": "maximum", "min": "minimum"}.get(name)
-            body = (f"{torch}.{op}({helper}(a), {helper}(b))" if op
-                    else f"{helper}(a) ** b")
-            defs += ["", "", f"def {name}(a, b):", f"    return {body}"]
-    return _script(program, header + defs,
+    prelude = ["# The graph from chainrule, in PyTorch (float64): prints each input's grad.",
+               "import torch" if torch == "torch" else f"import torch as {torch}", "",
+               f"{torch}.set_default_dtype({torch}.float64)", "", "",
+               f"def {helper}(x):",
+               f"    return x if isinstance(x, {torch}.Tensor) else {torch}.tensor(float(x))"]
+    prelude += _functions(_called(program), helper, lambda f, x: f"{torch}.{f}({x})",
+                          lambda f, a, b: f"{torch}.{f}({a}, {b})")
+    return _script(program, prelude,
                    lambda name, x: f"{name} = {torch}.tensor({x}, requires_grad=True)",
                    lambda x: f"{x}.grad.item()")
 
@@ -42,26 +36,33 @@ def python_script(program):
     """The same script with chainrule's Value in place of tensors."""
     names = set(program.values) | set(program.inputs)
     helper = _free_name("value", names)
-    value = "Value" if "Value" not in names else "chainrule_Value"
-    imports = ["Value" if value == "Value" else f"Value as {value}"]
+    value = _free_name("Value", names)
     called = _called(program)
-    for name, engine in (("max", "maximum"), ("min", "minimum")):
-        if name in called:
-            imports.append(engine)
-    defs = ["# The graph in plain Python with chainrule: prints each input's grad.",
-            f"from chainrule import {', '.join(imports)}", "", "",
-            f"def {helper}(x):",
-            f"    return x if isinstance(x, {value}) else {value}(float(x))"]
-    for name in called:
-        if name in TORCH_FUNCTIONS:
-            defs += ["", "", f"def {name}(x):", f"    return {helper}(x).{name}()"]
-        else:
-            op = {"max": "maximum", "min": "minimum"}.get(name)
-            body = f"{op}({helper}(a), {helper}(b))" if op else f"{helper}(a) ** b"
-            defs += ["", "", f"def {name}(a, b):", f"    return {body}"]
-    return _script(program, defs,
+    imports = ["Value" if value == "Value" else f"Value as {value}"]
+    imports += [BINARY_FUNCTIONS[f] for f in BINARY_FUNCTIONS if f in called]
+    prelude = ["# The graph in plain Python with chainrule: prints each input's grad.",
+               f"from chainrule import {', '.join(imports)}", "", "",
+               f"def {helper}(x):",
+               f"    return x if isinstance(x, {value}) else {value}(float(x))"]
+    prelude += _functions(called, helper, lambda f, x: f"{x}.{f}()",
+                          lambda f, a, b: f"{f}({a}, {b})")
+    return _script(program, prelude,
                    lambda name, x: f"{name} = {value}({x}, label={name!r})",
                    lambda x: f"{x}.grad")
+
+
+def _functions(called, helper, unary, binary):
+    """A `def` for each function called, taking numbers or `helper`'s type."""
+    defs = []
+    for name in called:
+        if name in UNARY_FUNCTIONS:
+            defs += ["", "", f"def {name}(x):", f"    return {unary(name, f'{helper}(x)')}"]
+        else:
+            engine = BINARY_FUNCTIONS.get(name)
+            body = (binary(engine, f"{helper}(a)", f"{helper}(b)") if engine
+                    else f"{helper}(a) ** b")
+            defs += ["", "", f"def {name}(a, b):", f"    return {body}"]
+    return defs
 
 
 def _free_name(name, taken):

@@ -6,9 +6,9 @@ a reload or a shared link shows the value the user chose.
 """
 
 import math
-import re
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as expr.source_lines counts lines
+from .expr import LINE_BREAK
+
 FINE = 10  # shift-drag moves this many times slower
 
 
