@@ -11,6 +11,7 @@ Every figure is min / median / max over the runs, in milliseconds.
 """
 
 import argparse
+import contextlib
 import statistics
 import sys
 from pathlib import Path
@@ -63,16 +64,49 @@ WORKLOADS = {  # name -> program text; sizes are printed from the graphs themsel
 }
 
 
-def spread(values):
-    return f"{min(values):7.0f} {statistics.median(values):7.0f} {max(values):7.0f}"
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def spread(values, form="7.0f"):
+    """min / median / max of `values`, each formatted with `form`."""
+    return " ".join(f"{x:{form}}" for x in (min(values), statistics.median(values), max(values)))
+
+
+def require_site():
+    if not (SITE / "index.html").is_file():
+        sys.exit("site/ is not built: run `make build` first")
+
+
+@contextlib.contextmanager
+def app_page():
+    """A page of the built site with Python ready, for the benchmarks that click in it."""
+    require_site()
+    from playwright.sync_api import sync_playwright
+
+    server = StaticServer({PREFIX: SITE})
+    try:
+        with sync_playwright() as playwright:
+            browser = chromium.launch(playwright)
+            page = browser.new_page(viewport=VIEWPORT)
+            page.goto(server.url(PREFIX))
+            page.wait_for_function(WAIT_READY, timeout=120_000)
+            yield page
+            browser.close()
+    finally:
+        server.stop()
+
+
+def draw(page, text):
+    """Puts `text` on the page and lets it settle."""
+    page.evaluate(SUBMIT, text)
+    page.wait_for_timeout(500)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if not (SITE / "index.html").is_file():
-        sys.exit("site/ is not built: run `make build` first")
+    require_site()
     from playwright.sync_api import sync_playwright
 
     server = StaticServer({PREFIX: SITE})
@@ -82,7 +116,7 @@ def main():
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         for _ in range(args.runs):
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context = browser.new_context(viewport=VIEWPORT)
             context.add_init_script(STAMP_FIRST_NODE + "\n" + STAMP_READY)
             page = context.new_page()
             page.goto(url)
@@ -101,7 +135,6 @@ def main():
     for name, text in WORKLOADS.items():
         nodes = len(flow_graph(parse(text).output)["nodes"])
         print(f"  submit -> painted, {nodes:5d} nodes {spread(submit[name])}")
-
 
 
 if __name__ == "__main__":

@@ -13,18 +13,14 @@ the step's own cost: Python, React, and the browser's style, layout, paint and l
 """
 
 import argparse
-import statistics
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "py"))
 
-import chromium  # noqa: E402
-from render import PREFIX, SITE, SUBMIT, WAIT_READY, mlp_program  # noqa: E402
-from static_server import StaticServer  # noqa: E402
+from render import app_page, draw, mlp_program, spread  # noqa: E402
 
 from chainrule import flow_graph, parse  # noqa: E402
 from chainrule.presets import LECTURE  # noqa: E402
@@ -48,33 +44,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
     args = parser.parse_args()
-    if not (SITE / "index.html").is_file():
-        sys.exit("site/ is not built: run `make build` first")
-    from playwright.sync_api import sync_playwright
-
-    server = StaticServer({PREFIX: SITE})
     results = {}
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(server.url(PREFIX))
-        page.wait_for_function(WAIT_READY, timeout=120_000)
+    with app_page() as page:
         for text in (mlp_program(2, [16, 16]), LECTURE):  # each differs from what is drawn
-            page.evaluate(SUBMIT, text)
-            page.wait_for_timeout(500)
+            draw(page, text)
             steps = min(args.steps, len(parse(text).output.topological_order()))
             times = [page.evaluate(CLICK_STEP) for _ in range(steps)]
             page.evaluate("document.querySelector('[data-testid=\"reset\"]').click()")
             page.wait_for_timeout(200)
             work = [page.evaluate(CLICK_STEP_IN_FRAME) for _ in range(steps)]
             results[len(flow_graph(parse(text).output)["nodes"])] = times, work
-        browser.close()
-    server.stop()
     print("one Step (min / median / max, ms)")
     for nodes, clocks in results.items():
         for name, times in zip(("click -> painted", "work"), clocks):
-            print(f"  {nodes:5d} nodes, {len(times)} steps, {name:16s} {min(times):6.1f} "
-                  f"{statistics.median(times):6.1f} {max(times):6.1f}")
+            print(f"  {nodes:5d} nodes, {len(times)} steps, {name:16s} {spread(times, '6.1f')}")
 
 
 if __name__ == "__main__":
