@@ -1,5 +1,5 @@
-"""What the browser tests share: where the site is, the readiness wait, and the
-record of everything that went wrong in a browser context."""
+"""What the browser tests share: where the site is, the readiness and service worker
+waits, and the record of everything that went wrong in a browser context."""
 
 import os
 import re
@@ -13,6 +13,11 @@ SITE = Path(os.environ.get("CHAINRULE_SITE", REPO / "site"))
 SUBPATH = "/chainrule/"
 # Cold boots on a busy 2-core machine can be slow; a hung boot still fails.
 BOOT_TIMEOUT_MS = 60_000
+# True once the page's service worker is active (its precache done), false after 30 s.
+SERVICE_WORKER_ACTIVE = """() => Promise.race([
+    navigator.serviceWorker.ready.then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 30000)),
+])"""
 
 
 @dataclass

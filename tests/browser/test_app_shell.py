@@ -5,15 +5,11 @@ import json
 import re
 import shutil
 
-from harness import SITE, wait_for_state
+from harness import SERVICE_WORKER_ACTIVE, SITE, wait_for_state
 
 WASM = "**/pyodide/pyodide.asm.wasm"
 SNAPSHOT = "**/pyodide/python.snapshot.gz"
 # Activation comes after install, and install only succeeds once every asset is cached.
-SERVICE_WORKER_ACTIVE = """() => Promise.race([
-    navigator.serviceWorker.ready.then(() => true),
-    new Promise((resolve) => setTimeout(() => resolve(false), 30000)),
-])"""
 NEW_WORKER_WAITING = """async () => {
     const registration = await navigator.serviceWorker.ready;
     await registration.update();

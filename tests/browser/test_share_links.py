@@ -1,22 +1,16 @@
 """Links and copies: the state in the URL, hostile links, and the copied scripts."""
 
-import contextlib
-import io
-
 from playwright.sync_api import expect
 
 from chainrule.presets import PRESETS
 from chainrule.share import SharedState, encode
-from harness import wait_for_state
+from harness import SERVICE_WORKER_ACTIVE, wait_for_state
 from pages import (
     LECTURE, Expected, by_testid, check_position, expect_counter, open_app, read_canvas,
     same_number, wait_for_graph,
 )
+from test_scripts import run as run_script  # tests/, on the path once pages is imported
 
-SERVICE_WORKER_ACTIVE = """() => Promise.race([
-    navigator.serviceWorker.ready.then(() => true),
-    new Promise((resolve) => setTimeout(() => resolve(false), 30000)),
-])"""
 NEURON = PRESETS["neuron"][1]
 HOSTILE = '<img src=x onerror="window.pwned=1;alert(1)">'
 
@@ -112,17 +106,8 @@ def test_hostile_links_are_only_ever_text(page, app_url):
     assert not dialogs
 
 
-def run_script(script):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(script, "<copied>", "exec"), {"__name__": "__main__"})
-    return dict(line.split(".grad = ") for line in out.getvalue().splitlines())
-
-
 def test_the_copied_pytorch_script_prints_the_grads_the_page_shows(new_context, server,
                                                                     app_url):
-    import torch_oracle  # noqa: F401  (torch, float64)
-
     context, _ = new_context()
     with_clipboard(context, server)
     page = context.new_page()
@@ -137,11 +122,11 @@ def test_the_copied_pytorch_script_prints_the_grads_the_page_shows(new_context, 
              if n["role"] == "input"}
     assert printed.keys() == shown.keys()
     for name, grad in printed.items():
-        assert same_number(shown[name], float(grad), exact=False), (name, shown[name], grad)
+        assert same_number(shown[name], grad, exact=False), (name, shown[name], grad)
 
     by_testid(page, "copy-python").click()
     expect(by_testid(page, "toast")).to_have_text("Python script copied to the clipboard")
     printed = run_script(clipboard(page))  # CPython's libm may differ in the last bit
     assert printed.keys() == shown.keys()
-    assert all(same_number(shown[name], float(grad), exact=False)
+    assert all(same_number(shown[name], grad, exact=False)
                for name, grad in printed.items())
