@@ -26,6 +26,7 @@ from static_server import StaticServer  # noqa: E402
 from boot import STAMP_READY  # noqa: E402
 
 from chainrule import MLP, flow_graph, parse  # noqa: E402
+from chainrule.presets import PRESETS  # noqa: E402
 
 SITE = REPO / "site"
 PREFIX = "/chainrule/"
@@ -50,11 +51,24 @@ SUBMIT = """(text) => new Promise((resolve) => {
   new MutationObserver((_, observer) => { observer.disconnect(); painted(); })
     .observe(canvas, {attributes: true, attributeFilter: ['data-nodes']});
 })"""
+# Clicks a group's toggle; resolves with the ms until the regrouped graph is painted.
+TOGGLE = """(name) => new Promise((resolve) => {
+  const canvas = document.querySelector('[data-testid="canvas"]');
+  const before = canvas.dataset.nodes;
+  const toggle = document.querySelector(`[data-group="${name}"] [data-testid="group-toggle"]`);
+  const started = performance.now();
+  toggle.click();
+  const painted = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started)));
+  if (canvas.dataset.nodes !== before) return painted();
+  new MutationObserver((_, observer) => { observer.disconnect(); painted(); })
+    .observe(canvas, {attributes: true, attributeFilter: ['data-nodes']});
+})"""
 WAIT_READY = "document.documentElement.dataset.state === 'ready'"
 
 
-def mlp_program(nin, hidden):
-    return MLP(nin, hidden + [1], seed=0).source([0.5] * nin, 1.0, digits=4)
+def mlp_program(nin, hidden, groups=False):
+    """An MLP's program; without `groups` every node is drawn (no neuron boxes)."""
+    return MLP(nin, hidden + [1], seed=0).source([0.5] * nin, 1.0, digits=4, groups=groups)
 
 
 WORKLOADS = {  # name -> program text; sizes are printed from the graphs themselves
@@ -111,7 +125,7 @@ def main():
 
     server = StaticServer({PREFIX: SITE})
     url = server.url(PREFIX)
-    first, ready = [], []
+    first, ready, collapsed, expand, collapse = [], [], [], [], []
     submit = {name: [] for name in WORKLOADS}
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
@@ -126,6 +140,11 @@ def main():
             ready.append(page.evaluate("window.readyAt"))
             for name, text in WORKLOADS.items():
                 submit[name].append(page.evaluate(SUBMIT, text))
+            collapsed.append(page.evaluate(SUBMIT, PRESETS["mlp"][1]))
+            page.wait_for_timeout(300)
+            expand.append(page.evaluate(TOGGLE, "L2.N7"))
+            page.wait_for_timeout(300)
+            collapse.append(page.evaluate(TOGGLE, "L2.N7"))
             context.close()
         browser.close()
     server.stop()
@@ -135,6 +154,9 @@ def main():
     for name, text in WORKLOADS.items():
         nodes = len(flow_graph(parse(text).output)["nodes"])
         print(f"  submit -> painted, {nodes:5d} nodes {spread(submit[name])}")
+    print(f"  MLP preset (2-16-16-1) collapsed by neuron, submit -> painted  {spread(collapsed)}")
+    print(f"  expand one neuron (L2.N7) -> painted  {spread(expand)}")
+    print(f"  collapse it again -> painted          {spread(collapse)}")
 
 
 if __name__ == "__main__":

@@ -124,6 +124,13 @@ class Page:
         self.listen(self.inputs, "input", self.on_slider)
         self.listen(self.inputs, "keydown", self.on_input_key)
         self.view.setInputHandler(self.keep(self.on_canvas_input))
+        self.view.setGroupHandler(self.keep(self.on_group))
+        # All collapsed or all expanded is a new picture: fit it, as a new graph is.
+        self.listen(by_testid("collapse-all"), "click",
+                    lambda e: self.regroup(self.session.collapse_all(), fit=True))
+        self.listen(by_testid("expand-all"), "click",
+                    lambda e: self.regroup(self.session.expand_all(), fit=True))
+        self.listen(by_testid("expand-current"), "click", lambda e: self.on_expand_current())
         self.listen(by_testid("share"), "click", self.on_share)
         self.listen(by_testid("copy-pytorch"), "click",
                     lambda e: self.copy(pytorch_script(self.session.program), "PyTorch script"))
@@ -222,10 +229,32 @@ class Page:
         self.view.setGraph(as_json(view), fit)
         self.inputs.innerHTML = panel_html(self.session.inputs)
         self.forget_grad_check()
+        self.show_groups()
         self.text_shown = text
         store_text(text)
         self.show_step()
         self.remember_now()
+
+    # groups ----------------------------------------------------------------------
+
+    def on_group(self, name):
+        self.regroup(self.session.toggle_group(name))
+
+    def on_expand_current(self):
+        self.regroup(self.session.expand_current())
+
+    def regroup(self, view, fit=False):
+        if view is not None:
+            self.view.regroup(as_json(view), fit)
+            self.show_groups()
+            self.show_step()  # the explanation says whether the step is in a box
+
+    def show_groups(self):
+        groups = self.session.groups
+        by_testid("group-controls").hidden = not groups
+        by_testid("collapse-all").disabled = not groups
+        by_testid("expand-all").disabled = not any(groups.values())
+        by_testid("expand-current").disabled = self.session.step_group is None
 
     def clear_error(self):
         self.error.hidden = True
@@ -533,7 +562,8 @@ class Page:
             self.on_shortcuts()
             return
         action = {"ArrowRight": self.on_step, "ArrowLeft": self.on_back, " ": self.on_play,
-                  "Home": self.on_reset, "End": self.on_finish}.get(event.key)
+                  "Home": self.on_reset, "End": self.on_finish,
+                  "g": self.on_expand_current, "G": self.on_expand_current}.get(event.key)
         if action is not None:
             event.preventDefault()
             action()
@@ -555,7 +585,11 @@ class Page:
             blocks = [text_block("explain-formula", step.formula),
                       text_block("explain-rule", step.rule),
                       text_block("explain-arithmetic", step.arithmetic)]
+            if s.step_group:
+                blocks.append(text_block("explain-group", f"In {s.step_group} (collapsed): "
+                                         "G expands it."))
         self.explanation.replaceChildren(*blocks)
+        by_testid("expand-current").disabled = s.step_group is None
 
 
 def text_block(testid, text):

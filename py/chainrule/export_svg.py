@@ -6,7 +6,7 @@ matches what the canvas draws (sizes from layout.py, colours from the light them
 
 from html import escape
 
-from .layout import CELL_WIDTH, label_width
+from .layout import CELL_WIDTH, GROUP_HEADER, GROUP_ROW, label_width
 
 PADDING = 24
 FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
@@ -43,12 +43,18 @@ def graph_svg(view):
         f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.0f}" height="{height:.0f}" '
         'fill="#ffffff"/>',
     ]
+    for node in view["nodes"]:
+        if node["type"] == "frame":
+            parts.append(_frame(node, boxes[node["id"]], across))
     for edge in view["edges"]:
         parts.append(_edge(edge, boxes, nodes, across, cells.get(edge["id"], {})))
     for node in view["nodes"]:
         cell = cells.get(node["id"], {})
-        draw = _value if node["type"] == "value" else _operator
-        parts.append(draw(node, boxes[node["id"]], cell))
+        if node["type"] == "group":
+            parts.append(_group(node, boxes[node["id"]], cell, cells))
+        elif node["type"] != "frame":
+            draw = _value if node["type"] == "value" else _operator
+            parts.append(draw(node, boxes[node["id"]], cell))
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -131,3 +137,39 @@ def _operator(node, box, cell):
               font_size="13" if len(symbol) <= 4 else "9"),
         "</g>",
     ])
+
+
+def _frame(node, box, across):
+    """An expanded group: a dashed outline, its name in the strip dagre leaves inside."""
+    x, y, w, h = box
+    name = node["data"]["name"]
+    label = (f'<text x="{x + 16:.1f}" y="{y + h / 2:.1f}" text-anchor="middle" font-size="11" '
+             f'fill="{MUTED}" transform="rotate(-90 {x + 16:.1f} {y + h / 2:.1f})">'
+             f'{escape(name)}</text>' if across else
+             _text(x + w / 2, y + 16, name, font_size="11", fill=MUTED))
+    return (f'<g data-id="{escape(node["id"])}"><rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
+            f'height="{h:.1f}" rx="10" fill="none" stroke="{MUTED}" stroke-dasharray="6 4"/>'
+            f'{label}</g>')
+
+
+def _group(node, box, cell, cells):
+    """A collapsed group: its name, then a row per value leaving it."""
+    x, y, w, h = box
+    data = node["data"]
+    parts = [f'<g data-id="{escape(node["id"])}">', _ring(x, y, w, h, cell.get("hl"), 8),
+             f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="8" '
+             f'fill="#f5f3ff" stroke="#7c3aed" stroke-width="1.5"/>',
+             _text(x + w / 2, y + 16, data["name"], font_weight="700", fill="#5b21b6")]
+    for k, (value_id, label) in enumerate(data["outputs"]):
+        row = cells.get(value_id, {})
+        top = y + GROUP_HEADER + k * GROUP_ROW
+        known = row.get("g", "") != ""
+        parts += [
+            f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x + w:.1f}" y2="{top:.1f}" stroke="#c4b5fd"/>',
+            _text(x + label_width(label) / 2, top + 16, label, fill=INK),
+            _text(x + w - 1.5 * CELL_WIDTH, top + 16, row.get("vt", ""), fill=INK),
+            _text(x + w - CELL_WIDTH / 2, top + 16, row.get("gt", "") if known else "?",
+                  fill=INK if known else MUTED),
+        ]
+    parts.append("</g>")
+    return "".join(parts)

@@ -96,6 +96,7 @@ class Program:
     values: dict = field(default_factory=dict)
     inputs: dict = field(default_factory=dict)
     literals: dict = field(default_factory=dict)  # input name -> Span of its number in source
+    groups: dict = field(default_factory=dict)  # Value -> name of the `# group:` block that made it
 
 
 def parse(source):
@@ -145,6 +146,30 @@ def source_lines(source):
     return LINE_BREAK.split(source)
 
 
+GROUP_COMMENT = re.compile(r"\s*#\s*group:\s*(?P<name>\S.*?)\s*$", re.IGNORECASE)
+GROUP_NAME = re.compile(r"[\w-]+(\.[\w-]+)*")
+
+
+def group_lines(lines):
+    """{1-based line: group name} for the lines inside `# group: <name>` blocks.
+
+    A block runs from its comment to the next blank line or the next group comment. Dots
+    nest groups: `# group: L1.N0` is inside group `L1`. A comment whose name is not made of
+    letters, digits, `_`, `-` and dots is an ordinary comment.
+    """
+    at, group = {}, None
+    for number, text in enumerate(lines, start=1):
+        match = GROUP_COMMENT.match(text)
+        if match:
+            name = match["name"]
+            group = name if GROUP_NAME.fullmatch(name) else None
+        elif not text.strip():
+            group = None
+        elif group:
+            at[number] = group
+    return at
+
+
 def _shorten(text, limit=40):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -176,6 +201,9 @@ class _Builder:
         self.statement = 0
         self.current = None
         self.node_count = 0
+        self.group_at = group_lines(self.lines)
+        self.groups = {}
+        self.group = None
 
     def error(self, node, message):
         line = getattr(node, "lineno", 1)
@@ -214,8 +242,10 @@ class _Builder:
         output = None
         for i, stmt in enumerate(tree.body):
             self.statement, self.current = i, stmt
+            self.group = self.group_at.get(stmt.lineno)
             output = self.run(stmt)
-        return Program(self.source, output, self.values, self.inputs, self.literals)
+        return Program(self.source, output, self.values, self.inputs, self.literals,
+                       self.groups)
 
     def run(self, stmt):
         if isinstance(stmt, ast.Expr):
@@ -254,7 +284,12 @@ class _Builder:
 
     def leaf(self, number, label=""):
         self.count(1, None)
-        return Value(number, label=label)
+        return self.member(Value(number, label=label))
+
+    def member(self, value):
+        if self.group:
+            self.groups[value] = self.group
+        return value
 
     def count(self, n, node):
         self.node_count += n
@@ -302,7 +337,7 @@ class _Builder:
 
     def made(self, node, value):
         self.count(2, node)  # the result node and its operator node
-        return value
+        return self.member(value)
 
     def lookup(self, node):
         name = node.id
@@ -315,7 +350,8 @@ class _Builder:
         if name in self.assigned_at:
             line = self.assigned_at[name][1].lineno
             raise self.error(node, f"'{name}' is used before it is assigned (on line {line})")
-        value = self.leaf(1.0, name)
+        self.count(1, node)
+        value = Value(1.0, label=name)  # a free name: an input of the program, in no group
         self.inputs[name] = value
         return value
 

@@ -15,7 +15,13 @@ OPERATOR_SIZE = 40
 LABEL_PADDING = 16
 MIN_LABEL_WIDTH = 28
 
+GROUP_HEADER = 24  # a collapsed group's name bar
+GROUP_ROW = 24  # one row per value leaving the group: label, data, grad
+TOGGLE_WIDTH = 24
+
 SPACING = {"nodesep": 18, "ranksep": 40, "edgesep": 10, "marginx": 16, "marginy": 16}
+# dagre leaves half a rank gap between a frame's side and its members: room for its title.
+FRAMED_RANKSEP = 2 * 24
 LAYERED_ABOVE = 300
 DIRECTIONS = ("LR", "TB")
 
@@ -26,8 +32,15 @@ def label_width(label):
 
 def node_size(node):
     """(width, height) of a flow node, the same numbers the renderer uses for its box."""
-    if node["type"] == "operator":
+    kind = node["type"]
+    if kind == "operator":
         return OPERATOR_SIZE, OPERATOR_SIZE
+    if kind == "group":
+        data = node["data"]
+        rows = data["outputs"]
+        width = max([label_width(data["name"]) + TOGGLE_WIDTH]
+                    + [label_width(label) + 2 * CELL_WIDTH for _, label in rows])
+        return width, GROUP_HEADER + GROUP_ROW * len(rows)
     return label_width(node["data"]["label"]) + 2 * CELL_WIDTH, VALUE_HEIGHT
 
 
@@ -36,14 +49,29 @@ def layout_request(graph, direction="LR"):
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
     nodes = []
+    framed = False
     for node in graph["nodes"]:
-        width, height = node_size(node)
-        nodes.append({"v": node["id"], "value": {"width": width, "height": height}})
+        if node["type"] == "frame":  # dagre sizes a parent around its children
+            entry = {"v": node["id"], "value": {}}
+            framed = True
+        else:
+            width, height = node_size(node)
+            entry = {"v": node["id"], "value": {"width": width, "height": height}}
+        if node.get("parent"):
+            entry["parent"] = node["parent"]
+        nodes.append(entry)
     edges = [{"v": e["source"], "w": e["target"], "name": e["id"], "value": {}}
              for e in graph["edges"]]
+    spacing = dict(SPACING)
+    if framed:
+        spacing["ranksep"] = FRAMED_RANKSEP
+    if any(node["type"] == "group" for node in graph["nodes"]):
+        # Every edge gets a zero-size point between ranks, `edgesep` apart: the 256 edges
+        # between two layers of 16 neuron boxes would stretch each column 2,500 px tall.
+        spacing["edgesep"] = 1
     return {
-        "options": {"directed": True, "multigraph": True, "compound": False},
-        "value": {"rankdir": direction, **SPACING},
+        "options": {"directed": True, "multigraph": True, "compound": framed},
+        "value": {"rankdir": direction, **spacing},
         "nodes": nodes,
         "edges": edges,
     }
@@ -61,10 +89,11 @@ def positions(laid_out):
 def place(graph, laid_out, direction="LR"):
     """Give every flow node its position, size and handle sides; returns the graph."""
     where = positions(laid_out)
+    sizes = {n["v"]: (n["value"]["width"], n["value"]["height"]) for n in laid_out["nodes"]}
     source, target = ("right", "left") if direction == "LR" else ("bottom", "top")
     for node in graph["nodes"]:
         x, y = where[node["id"]]
-        width, height = node_size(node)
+        width, height = sizes[node["id"]] if node["type"] == "frame" else node_size(node)
         node["position"] = {"x": x, "y": y}
         node["width"], node["height"] = width, height
         node["sourcePosition"], node["targetPosition"] = source, target
@@ -77,6 +106,13 @@ def laid_out_graph(graph, run_dagre, direction="LR"):
     Above LAYERED_ABOVE nodes, dagre takes seconds (see layered.py); the layered layout
     gives the same kind of picture in milliseconds.
     """
-    request = layout_request(graph, direction)
-    run = layered_layout if len(graph["nodes"]) > LAYERED_ABOVE else run_dagre
-    return place(graph, run(request), direction)
+    kinds = {node["type"] for node in graph["nodes"]}
+    if len(graph["nodes"]) > LAYERED_ABOVE:
+        # The layered layout knows no frames: the groups stay, undrawn, and the picture
+        # stays readable because big programs open with their groups collapsed.
+        graph = {**graph, "nodes": [n for n in graph["nodes"] if n["type"] != "frame"]}
+    elif "frame" in kinds or "group" not in kinds:
+        return place(graph, run_dagre(layout_request(graph, direction)), direction)
+    # Boxes and no frames (an MLP by neuron): dagre's alignment tears a column of boxes
+    # that share all their inputs in two, 1,000 px apart; the layered layout keeps it whole.
+    return place(graph, layered_layout(layout_request(graph, direction)), direction)

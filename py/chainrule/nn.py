@@ -77,12 +77,13 @@ class MLP(Module):
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def source(self, x, target=None, digits=None):
+    def source(self, x, target=None, digits=None, groups=True):
         """This network applied to inputs `x` as program text for the expression language.
 
         Each neuron becomes its own lines, so the typed program builds the same graph; with
         a `target`, the last line is the squared error loss L. `digits` rounds the weights
-        (shorter text, e.g. to fit a large net in the editor's limit).
+        (shorter text, e.g. to fit a large net in the editor's limit). With `groups`, each
+        neuron is a `# group: L<layer>.N<neuron>` block, so the page can collapse it.
         """
         def number(v):
             return repr(v.data if digits is None else round(v.data, digits))
@@ -95,7 +96,7 @@ class MLP(Module):
         for li, layer in enumerate(self.layers, start=1):
             outs = []
             for j, n in enumerate(layer.neurons):
-                lines.append(f"# layer {li}, neuron {j}")
+                lines.append(f"# group: L{li}.N{j}" if groups else f"# layer {li}, neuron {j}")
                 ws = [f"w{li}_{j}_{i}" for i in range(len(n.w))]
                 lines += [f"{w} = {number(v)}" for w, v in zip(ws, n.w)]
                 lines.append(f"b{li}_{j} = {number(n.b)}")
@@ -107,6 +108,7 @@ class MLP(Module):
         if target is not None:
             if len(names) != 1:
                 raise ValueError("a target needs a network with one output")
+            lines.append("")  # ends the last neuron's group
             lines.append(f"y = {fmt(float(target))}")
             lines.append(f"L = ({names[0]} - y)**2")
         return "\n".join(lines) + "\n"

@@ -39,9 +39,13 @@ c = b * b
 """
 
 
-def mlp_source():
-    """A 2-4-4-1 MLP (tanh hidden layers) on one sample with a squared-error loss."""
-    return MLP(2, [4, 4, 1], nonlin="tanh", seed=7).source([0.5, -1.5], 1.0)
+def mlp_source(hidden=(16, 16), digits=4):
+    """A 2-16-16-1 MLP (tanh hidden layers) on one sample with a squared-error loss.
+
+    Each neuron is a `# group:` block, so the page opens it collapsed by neuron. Weights
+    are rounded to `digits` places to keep the text short.
+    """
+    return MLP(2, [*hidden, 1], nonlin="tanh", seed=7).source([0.5, -1.5], 1.0, digits=digits)
 
 
 def deep_chain_source(depth=24):
@@ -56,7 +60,8 @@ PRESETS = {
     "neuron": ("tanh neuron", TANH_NEURON),
     "sanity": ("micrograd sanity check", MICROGRAD_SANITY),
     "reuse": ("Reused node", REUSED_NODE),
-    "mlp": ("Small MLP (2-4-4-1)", mlp_source()),
+    "mlp": ("MLP 2-16-16-1, by neuron", mlp_source()),
+    "small-mlp": ("Small MLP (2-4-4-1)", mlp_source((4, 4), digits=None)),
     "chain": ("Deep chain", deep_chain_source()),
 }
 DEFAULT = "lecture"

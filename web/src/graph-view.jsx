@@ -14,6 +14,7 @@ import { InputValue } from './input-value.jsx';
 import './graph-view.css';
 
 const VISIBLE_ONLY_ABOVE = 1000;
+const REGROUP_MS = 260;
 const NOT_FINITE = new Set(['nan', 'inf', '-inf']);
 
 function useCell(cells, id) {
@@ -75,6 +76,63 @@ function makeOperatorNode(cells) {
       </div>
     );
   });
+}
+
+// One value leaving a collapsed group: its own subscription, so a step that changes it
+// re-renders this row only.
+function GroupRow({ cells, id, label }) {
+  const cell = useCell(cells, id);
+  const known = cell.g !== undefined && cell.g !== '';
+  return (
+    <div className="gnode__row" data-testid="group-output" data-id={id} data-label={label}
+         data-value={cell.v ?? ''} data-grad={known ? cell.g : ''}>
+      <span className="gnode__label" title={label}>{label}</span>
+      <span className={classes('gnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')}>{cell.vt}</span>
+      <span className={classes('gnode__cell', 'gnode__grad', !known && 'is-unknown',
+        cell.done && 'is-done')}>{known ? cell.gt : '?'}</span>
+    </div>
+  );
+}
+
+// A collapsed group: its name and the values leaving it. A click anywhere expands it.
+function makeGroupNode(cells, handlers) {
+  return memo(({ id, data, sourcePosition, targetPosition }) => {
+    const cell = useCell(cells, id);
+    const toggle = () => handlers.group?.(data.name);
+    return (
+      <div className={classes('gnode', cell.hl && `is-${cell.hl}`)} data-testid="group"
+           data-id={id} data-group={data.name} data-collapsed="true" onClick={toggle}
+           title={`${data.name}: ${data.size} nodes. Click to expand`}>
+        <Handle type="target" position={targetPosition} isConnectable={false} />
+        <div className="gnode__header">
+          <span className="gnode__name">{data.name}</span>
+          <button type="button" className="group-toggle" data-testid="group-toggle"
+                  aria-label={`Expand ${data.name}`} aria-expanded="false"
+                  onClick={(event) => { event.stopPropagation(); toggle(); }}>+</button>
+        </div>
+        {data.outputs.map(([valueId, label]) => (
+          <GroupRow key={valueId} cells={cells} id={valueId} label={label} />
+        ))}
+        <Handle type="source" position={sourcePosition} isConnectable={false} />
+      </div>
+    );
+  });
+}
+
+// An expanded group: a frame around its members, its name in the strip along the side
+// the edges come in from (dagre leaves half a rank gap there).
+function makeFrameNode(handlers) {
+  return memo(({ id, data, targetPosition }) => (
+    <div className={classes('gframe', targetPosition === Position.Left ? 'gframe--across' : 'gframe--down')}
+         data-testid="group" data-id={id} data-group={data.name} data-collapsed="false">
+      <div className="gframe__title">
+        <button type="button" className="group-toggle" data-testid="group-toggle"
+                aria-label={`Collapse ${data.name}`} aria-expanded="true"
+                onClick={() => handlers.group?.(data.name)}>−</button>
+        <span className="gframe__name">{data.name}</span>
+      </div>
+    </div>
+  ));
 }
 
 function makeFlowEdge(cells) {
@@ -140,7 +198,10 @@ export function mountGraph(element) {
   const cells = createCells();
   const api = {};
   const handlers = {};
-  const nodeTypes = { value: makeValueNode(cells, handlers), operator: makeOperatorNode(cells) };
+  const nodeTypes = {
+    value: makeValueNode(cells, handlers), operator: makeOperatorNode(cells),
+    group: makeGroupNode(cells, handlers), frame: makeFrameNode(handlers),
+  };
   const edgeTypes = { flow: makeFlowEdge(cells) };
   const root = createRoot(element);
   // Synchronous, so the first graph paints before Python's boot takes the main thread.
@@ -152,7 +213,8 @@ export function mountGraph(element) {
   ));
   element.dataset.mounted = 'true';
   let drawn = false;
-  return {
+  let regrouping = 0;
+  const handle = {
     get drawn() { return drawn; },
     // A new graph, as JSON text {nodes, edges, cells}: positioned nodes and edges and
     // every cell. JSON because one string crosses the Python bridge far faster than
@@ -163,6 +225,20 @@ export function mountGraph(element) {
       cells.reset(cellData);
       flushSync(() => store.set({ nodes, edges, fit }));
       element.dataset.nodes = String(nodes.length);
+    },
+    // The same program regrouped: new boxes and positions, slid there briefly so the eye
+    // can follow what moved.
+    regroup(json, fit = false) {
+      element.classList.remove('is-regrouping');
+      void element.offsetWidth; // restarts the transition
+      element.classList.add('is-regrouping');
+      clearTimeout(regrouping);
+      regrouping = setTimeout(() => element.classList.remove('is-regrouping'), REGROUP_MS);
+      handle.setGraph(json, fit);
+    },
+    // Python's handler for a group's expand/collapse toggle: (name) -> nothing.
+    setGroupHandler(handler) {
+      handlers.group = handler;
     },
     // Patches to some cells, as JSON {id: {v, vt, g, gt, hl, done}}; only those re-render.
     update(json) {
@@ -181,4 +257,5 @@ export function mountGraph(element) {
       delete element.dataset.mounted;
     },
   };
+  return handle;
 }
