@@ -27,6 +27,8 @@ def _ranks(nodes, edges):
             indegree[w] -= 1
             if not indegree[w]:
                 ready.append(w)
+    if len(order) < len(nodes):
+        raise ValueError("the graph has a cycle")
     rank = {}
     for n in reversed(order):  # as late as possible: one rank before the first consumer
         rank[n] = min((rank[w] - 1 for w in succ[n]), default=0)
@@ -93,3 +95,80 @@ def layered_layout(request):
                                      "width": size[n][0], "height": size[n][1]}}
                   for n in nodes],
     }
+
+
+FRAME_TITLE = 24  # the strip on a frame's entry side (left, or top) that holds its name
+FRAME_MARGIN = 10
+
+
+def compound_layout(request):
+    """`layered_layout` for graphs whose nodes have parents (frames), inside out.
+
+    Each frame's children are laid out on their own, and the frame then enters its
+    parent's layout as one box of that size, its edges those of its members. So a frame
+    holds its members and nothing else, and never overlaps a neighbour. Frames come back
+    with positions and sizes, as dagre gives them.
+    """
+    options = request["value"]
+    across_lr = options["rankdir"] == "LR"
+    parent = {n["v"]: n.get("parent") for n in request["nodes"]}
+    size = {n["v"]: (n["value"].get("width", 0), n["value"].get("height", 0))
+            for n in request["nodes"]}
+    children = defaultdict(list)
+    for n in request["nodes"]:
+        children[parent[n["v"]]].append(n["v"])
+
+    def chain(n):
+        path = [n]
+        while parent[path[-1]] is not None:
+            path.append(parent[path[-1]])
+        return path[::-1]  # outermost first
+
+    chains = {n: chain(n) for n in parent}
+    edges_at = defaultdict(list)  # frame -> edges between its children (or None: the top)
+    for e in request["edges"]:
+        a, b = chains[e["v"]], chains[e["w"]]
+        depth = 0
+        while depth < min(len(a), len(b)) and a[depth] == b[depth]:
+            depth += 1
+        if depth < len(a) and depth < len(b):
+            frame = a[depth - 1] if depth else None
+            edges_at[frame].append((a[depth], b[depth]))
+    local = {}  # node -> (x, y) centre inside its frame
+
+    def lay_out(frame):
+        for child in children[frame]:
+            if children[child]:
+                size[child] = lay_out(child)
+        inner = dict(options)
+        if frame is not None:
+            lead, side = FRAME_TITLE + FRAME_MARGIN, FRAME_MARGIN
+            inner.update(marginx=lead if across_lr else side, marginy=side if across_lr else lead)
+        answer = layered_layout({
+            "value": inner,
+            "nodes": [{"v": c, "value": {"width": size[c][0], "height": size[c][1]}}
+                      for c in children[frame]],
+            "edges": [{"v": v, "w": w} for v, w in edges_at[frame]],
+        })
+        for node in answer["nodes"]:
+            local[node["v"]] = (node["value"]["x"], node["value"]["y"])
+        right = max(x + size[c][0] / 2 for c, (x, _) in
+                    ((c, local[c]) for c in children[frame]))
+        bottom = max(y + size[c][1] / 2 for c, (_, y) in
+                     ((c, local[c]) for c in children[frame]))
+        return right + FRAME_MARGIN, bottom + FRAME_MARGIN
+
+    lay_out(None)
+    centre = {}
+
+    def place(frame, left, top):
+        for child in children[frame]:
+            x, y = local[child]
+            centre[child] = (left + x, top + y)
+            if children[child]:
+                place(child, left + x - size[child][0] / 2, top + y - size[child][1] / 2)
+
+    place(None, 0, 0)
+    return {"nodes": [{"v": n, "value": {"x": centre[n][0], "y": centre[n][1],
+                                         "width": size[n][0], "height": size[n][1]}}
+                      for n in parent]}

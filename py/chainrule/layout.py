@@ -6,7 +6,7 @@ request is graphlib's JSON form, so the page crosses the bridge once each way
 very same request through dagre in Node to draw the first graph before Python is up.
 """
 
-from .layered import layered_layout
+from .layered import compound_layout, layered_layout
 
 CHAR_WIDTH = 8  # px per character of the 13 px monospace font the renderer uses
 CELL_WIDTH = 84  # the data and grad cells of a value node
@@ -107,12 +107,16 @@ def laid_out_graph(graph, run_dagre, direction="LR"):
     gives the same kind of picture in milliseconds.
     """
     kinds = {node["type"] for node in graph["nodes"]}
+    request = layout_request(graph, direction)
+    if kinds & {"group", "frame"}:
+        # Groups take the layered layout, frames laid out inside out: dagre's compound
+        # layout stretches frames over every edge that crosses them and tears a column of
+        # boxes that share all their inputs in two; and it takes 100s of ms, where
+        # expanding a neuron must feel instant.
+        try:
+            return place(graph, compound_layout(request), direction)
+        except ValueError:  # a cycle through a group: groups from hand-made requests only
+            pass
     if len(graph["nodes"]) > LAYERED_ABOVE:
-        # The layered layout knows no frames: the groups stay, undrawn, and the picture
-        # stays readable because big programs open with their groups collapsed.
-        graph = {**graph, "nodes": [n for n in graph["nodes"] if n["type"] != "frame"]}
-    elif "frame" in kinds or "group" not in kinds:
-        return place(graph, run_dagre(layout_request(graph, direction)), direction)
-    # Boxes and no frames (an MLP by neuron): dagre's alignment tears a column of boxes
-    # that share all their inputs in two, 1,000 px apart; the layered layout keeps it whole.
-    return place(graph, layered_layout(layout_request(graph, direction)), direction)
+        return place(graph, layered_layout(request), direction)
+    return place(graph, run_dagre(request), direction)

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from chainrule import ExprError, backward_steps, parse
 from chainrule.graph import flow_graph, node_ids, operator_id, role
+from chainrule.groups import default_collapsed, group_tree, grouped_graph
 from chainrule.presets import PRESETS
 from harness import wait_for_state
 
@@ -165,6 +166,8 @@ class Expected:
     edges: dict = field(default_factory=dict)  # id -> (source id, target id)
     steps: list = field(default_factory=list)
     root_id: str = ""
+    frames: int = 0  # frames around the groups, with every group expanded
+    opens_collapsed: bool = False  # big: the page first shows some groups as boxes
 
     @classmethod
     def of(cls, text):
@@ -177,15 +180,21 @@ class Expected:
             expected.values[ids[v]] = (v.label or "", role(v, root), v.data)
             if not v.is_leaf:
                 expected.operators[operator_id(ids[v])] = v.op
-        for edge in flow_graph(root, order)["edges"]:
+        full = flow_graph(root, order)
+        for edge in full["edges"]:
             expected.edges[edge["id"]] = (edge["source"], edge["target"])
+        tree = group_tree(program, order, ids)
+        expected.frames = sum(n["type"] == "frame"
+                              for n in grouped_graph(full, tree, set()).graph["nodes"])
+        expected.opens_collapsed = bool(default_collapsed(tree, len(full["nodes"])))
         # The generator mutates the Values' grads; every Step keeps its own numbers.
         expected.steps = list(backward_steps(root, order))
         return expected
 
     @property
     def flow_node_count(self):
-        return len(self.values) + len(self.operators)
+        """Nodes on the canvas with every group expanded: values, operators, frames."""
+        return len(self.values) + len(self.operators) + self.frames
 
     @property
     def total(self):
@@ -328,9 +337,14 @@ def enter_text(page, text, expected=None, exact=True):
 
 
 def choose_preset(page, key, exact=False):
+    """Opens preset `key` with every group expanded (as Expected describes it)."""
     by_testid(page, "preset").select_option(key)
     expect(by_testid(page, "expression")).to_have_value(PRESETS[key][1], timeout=TIMEOUT_MS)
     expected = Expected.of(PRESETS[key][1])
+    if expected.opens_collapsed:
+        expect(page.locator('[data-testid="group"][data-collapsed="true"]').first).to_be_visible(
+            timeout=TIMEOUT_MS)
+        by_testid(page, "expand-all").click()
     return expected, wait_for_graph(page, expected, exact)
 
 

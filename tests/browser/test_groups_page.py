@@ -125,7 +125,8 @@ def test_finish_gives_the_same_gradients_collapsed_or_expanded(new_context, app_
 
     def all_nodes():
         shown = {v["label"]: v["grad"] for v in values(page) if v["label"]}
-        assert len(shown) > 300 and not groups(page)
+        assert len(shown) > 300
+        assert not [g for g in groups(page).values() if g["collapsed"]]
         return shown
 
     expanded = eventually(page, all_nodes)
