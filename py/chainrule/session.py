@@ -42,6 +42,11 @@ def grad_cell(grad):
 UNKNOWN_GRAD = {"g": "", "gt": "", "done": False}
 
 
+def is_empty(text):
+    """True for text with no statement: blank lines and comments only."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
 class Session:
     """One program on screen and the backprop steps taken through it."""
 
@@ -62,6 +67,8 @@ class Session:
 
     def load(self, text):
         """Parse and lay out `text`; returns the view. On ExprError nothing changes."""
+        if is_empty(text):
+            return self._load_empty(text)
         program = parse(text)
         order = program.output.topological_order()
         graph = laid_out_graph(flow_graph(program.output, order), self.run_dagre,
@@ -75,8 +82,20 @@ class Session:
         self.view = graph
         return self.whole_view()
 
+    def _load_empty(self, text):
+        """No program at all (a new graph): a normal state with nothing to draw."""
+        self.text, self.program, self.order, self.ids = text, None, [], {}
+        self.uses = Counter()
+        self.literals = None
+        self.scrub = None
+        self._reset_steps()
+        self.view = {"nodes": [], "edges": []}
+        return self.whole_view()
+
     def set_direction(self, direction):
         self.direction = direction
+        if self.program is None:
+            return self.whole_view()
         graph = laid_out_graph(flow_graph(self.program.output, self.order), self.run_dagre,
                                direction)
         self.view = graph
