@@ -18,7 +18,7 @@ from .tuning import literal_text
 
 __all__ = ["CanvasEditor", "EditRefused"]
 
-RESULT_OFFSET = 80  # px right of its operator, where a new result node appears
+INCOMPLETE_TEXT = "⚠ missing"  # the data cell of a value whose operator lacks an operand
 
 
 class CanvasEditor:
@@ -63,6 +63,18 @@ class CanvasEditor:
         """Moves are kept in the current history entry, not as steps of their own."""
         self.history.replace((text, self.model.to_dict()))
 
+    def tuned(self, session):
+        """An input's number changed through the session (scrub, slider, typed): the
+        model takes the numbers, and the change is a step of the history."""
+        if self.model is None or session.program is None:
+            self.record(session.text)
+            return
+        for name, v in session.program.inputs.items():
+            node = self.model.values.get(name)
+            if node is not None and node.kind == "input":
+                node.number = v.data
+        self.record(session.text)
+
     def undo(self):
         return self._restore(self.history.undo())
 
@@ -104,11 +116,11 @@ class CanvasEditor:
         slot = int(target_handle[2:])
         self.model.connect(source_key, target_key, slot)
 
-    def add_input(self, position=None):
-        return self.model.add_input(position)
+    def add_input(self, position=None, near=None):
+        return self.model.add_input(position, near)
 
-    def add_op(self, symbol, position=None):
-        return self.model.add_op(symbol, position)
+    def add_op(self, symbol, near=None):
+        return self.model.add_op(symbol, near=near)
 
     def delete(self, node_ids, edge_ids):
         """Deletes nodes and edges by canvas id; False if none of them can be deleted."""
@@ -180,7 +192,7 @@ class CanvasEditor:
                 if node.kind == "input":
                     cells[cid]["e"] = literal_text(node.number)
             else:
-                cells[cid] = {"v": "", "vt": "—", **UNKNOWN_GRAD}
+                cells[cid] = {"v": "", "vt": INCOMPLETE_TEXT, **UNKNOWN_GRAD}
 
         for op_key, op in model.ops.items():
             result_id = canvas_id.get(op.result)

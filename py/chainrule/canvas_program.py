@@ -90,6 +90,11 @@ def _operands_first(roots):
     return order
 
 
+SPOT = (240.0, 60.0)  # room a new node takes: a value node's width and a row
+SPOT_OFFSETS = sorted(((dx, dy) for dx in range(-3, 4) for dy in range(-5, 6)),
+                      key=lambda d: (abs(d[0]) * 2 + abs(d[1]), d[0] < 0, d[1] < 0))
+
+
 class EditRefused(ValueError):
     """A canvas edit the program cannot take; the message says why, for the user."""
 
@@ -273,18 +278,18 @@ class CanvasProgram:
 
     # edits -------------------------------------------------------------------
 
-    def add_input(self, position=None):
+    def add_input(self, position=None, near=None):
         name = self._fresh_name("x")
         self.values[name] = ValueNode("input", 1.0)
         self.seq.append(name)
-        self._place(name, position)
+        self._place(name, position, near)
         return name
 
-    def add_op(self, symbol, position=None):
+    def add_op(self, symbol, position=None, near=None):
         op_arity(symbol)  # refuses unknown symbols
         key = self._fresh_key("o")
         self.ops[key] = OpNode(symbol, [None] * op_arity(symbol))
-        self._place("@" + key, position)
+        self._place("@" + key, position, near)
         return key
 
     def connect(self, source, op_key, slot):
@@ -399,18 +404,24 @@ class CanvasProgram:
 
     # placement and keys -------------------------------------------------------
 
-    def _place(self, key, position):
+    def _place(self, key, position, near=None):
         if position is None:
-            position = self.free_space()
+            position = self.free_space(near)
         self.positions[key] = [float(position[0]), float(position[1])]
 
-    def free_space(self):
-        """A spot below everything placed so far."""
-        if not self.positions:
-            return [40.0, 40.0]
-        left = min(x for x, _ in self.positions.values())
-        bottom = max(y for _, y in self.positions.values())
-        return [left, bottom + 70.0]
+    def free_space(self, near=None):
+        """The free spot nearest to `near` (default: below everything placed so far)."""
+        if near is None:
+            if not self.positions:
+                return [40.0, 40.0]
+            near = [min(x for x, _ in self.positions.values()),
+                    max(y for _, y in self.positions.values()) + SPOT[1]]
+        taken = list(self.positions.values())
+        for dx, dy in SPOT_OFFSETS:
+            x, y = near[0] + dx * SPOT[0], near[1] + dy * SPOT[1]
+            if all(abs(x - tx) >= SPOT[0] or abs(y - ty) >= SPOT[1] for tx, ty in taken):
+                return [x, y]
+        return [near[0], max(y for _, y in taken) + SPOT[1]]
 
     def _fresh_name(self, prefix, taken=()):
         k = 1
