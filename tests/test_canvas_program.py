@@ -215,3 +215,37 @@ def test_an_empty_program_is_a_normal_session_state():
     assert view == {"nodes": [], "edges": [], "cells": {}}
     assert session.total == 0 and session.inputs == []
     assert session.step() is None
+
+
+def test_tuning_recomputes_the_statements_the_output_does_not_use():
+    editor = CanvasEditor()
+    editor.new_graph()
+    session = Session(fake_dagre)
+    m = editor.model
+    x1, x2 = m.add_input(), m.add_input()
+    op = m.add_op("*")
+    m.connect(x1, op, 0)
+    m.connect(x2, op, 1)  # t1 = x1 * x2
+    m.connect(x1, m.add_op("neg"), 0)  # t2 = -x1, now the output: t1 is not used by it
+    session.load(m.to_text())
+    assert session.program.output.label == "t2"
+    session.tune("x1", 3.0)
+    editor.tuned(session)
+    view = editor.view(session, fake_dagre)
+    (t1,) = [n["id"] for n in view["nodes"] if n["data"].get("label") == "t1"]
+    assert view["cells"][t1]["v"] == repr(3.0)
+    assert m.values["x1"].number == 3.0
+    assert editor.history.entries[-1][0] == session.text
+
+
+def test_a_text_edit_keeps_the_incomplete_operators_of_the_canvas():
+    m = build_lecture()
+    m.delete_value("c")
+    m.add_op("sin")  # nothing connected yet
+    typed = CanvasProgram.from_program(parse(m.to_text() + "\nc = 10"), previous=m)
+    incomplete = {op.symbol: (op.operands, op.result) for op in typed.ops.values()
+                  if op.result is None or not typed.is_complete(op.result)}
+    assert incomplete == {"+": (["e", None], "d"), "*": (["d", "f"], "L"), "sin": ([None], None)}
+    assert typed.to_text().splitlines()[-1] == "c = 10"
+    typed.connect("c", typed.values["d"].op, 1)
+    same_program(LECTURE, typed.to_text())

@@ -406,6 +406,9 @@ class Page:
         store_text(self.session.text)
         self.remember_now()
         self.canvas.tuned(self.session)
+        if self.canvas.active:  # statements the output does not use were computed again
+            self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction),
+                           False)
 
     def field(self, kind, name):
         return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')

@@ -10,7 +10,8 @@ Until the user turns edit mode on, the editor stays out of the way: the page dra
 session's own view, exactly as before.
 """
 
-from .canvas_program import CanvasProgram, EditRefused, History, op_arity, port_labels
+from .canvas_program import (CanvasProgram, EditRefused, History, op_arity, operands_first,
+                             port_labels)
 from .graph import operand_edge_id, operator_id, result_edge_id, role
 from .layout import layout_request, place
 from .session import UNKNOWN_GRAD, value_cell
@@ -69,6 +70,11 @@ class CanvasEditor:
         if self.model is None or session.program is None:
             self.record(session.text)
             return
+        # The session's forward pass covers what the output uses; statements it does not
+        # use are on the canvas too, so they are computed again here.
+        program = session.program
+        program.output.forward(operands_first([*program.inputs.values(),
+                                               *program.values.values()]))
         for name, v in session.program.inputs.items():
             node = self.model.values.get(name)
             if node is not None and node.kind == "input":

@@ -72,7 +72,7 @@ def _atom(text):
     return f"({text})" if text.startswith("-") else text
 
 
-def _operands_first(roots):
+def operands_first(roots):
     """Every Value the roots are made from, each after its operands, each once."""
     seen, order = set(), []
     for root in roots:
@@ -135,7 +135,7 @@ class CanvasProgram:
         taken = {v.label for v in program.values.values()} | set(program.values) \
             | set(program.inputs)
         roots = [*program.inputs.values(), *program.values.values(), program.output]
-        for v in _operands_first(roots):
+        for v in operands_first(roots):
             if v.is_leaf:
                 if v.label and v.label not in model.values:
                     key = v.label
@@ -155,8 +155,31 @@ class CanvasProgram:
                 model.seq.append(key)
         model.output = keys[id(program.output)]
         if previous is not None:
+            model._keep_incomplete(previous)
             model._keep_positions(previous)
         return model
+
+    def _keep_incomplete(self, previous):
+        """Operators the text cannot hold yet (an operand missing) stay on the canvas,
+        with their results, connected to whatever values kept their names."""
+        complete = previous.complete_values()
+        kept = {}
+        for key, op in previous.ops.items():
+            if op.result in complete or (op.result is not None and op.result in self.values):
+                continue
+            new_key = self._fresh_key("o")
+            kept[key] = new_key
+            self.ops[new_key] = OpNode(op.symbol, list(op.operands), op.result)
+            if op.result is not None:
+                self.values[op.result] = ValueNode("result", op=new_key)
+                self.seq.append(op.result)
+        for new_key in kept.values():
+            op = self.ops[new_key]
+            op.operands = [k if k in self.values and not k.startswith("#") else None
+                           for k in op.operands]
+        for old, new in kept.items():
+            if "@" + old in previous.positions:
+                self.positions["@" + new] = previous.positions["@" + old]
 
     def _keep_positions(self, previous):
         for key in self.values:
@@ -165,7 +188,8 @@ class CanvasProgram:
         old_ops = {op.result: key for key, op in previous.ops.items() if op.result}
         for key, op in self.ops.items():
             old = old_ops.get(op.result)
-            if old is not None and "@" + old in previous.positions:
+            if old is not None and "@" + old in previous.positions \
+                    and "@" + key not in self.positions:
                 self.positions["@" + key] = previous.positions["@" + old]
 
     # writing text ------------------------------------------------------------

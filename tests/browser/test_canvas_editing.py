@@ -223,3 +223,28 @@ def test_an_empty_program_is_normal_and_undo_returns_to_the_typed_text(page, app
     page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(value_node(page, "x1")).to_have_count(1, timeout=TIMEOUT_MS)
     expect(editor(page)).to_have_value("x1 = 1")
+
+
+def test_make_output_reorders_the_text_and_the_built_graph_exports_and_reloads(page, app_url):
+    build_lecture(page, app_url)
+    by_testid(page, "add-op-tanh").click()
+    connect(page, "e", incomplete_operator(page), 0)
+    expect(editor(page)).to_have_value(BUILT + "\nt1 = tanh(e)", timeout=TIMEOUT_MS)
+    expect(value_node(page, "t1")).to_have_attribute("data-role", "output")
+    # e is used by d and t1: it cannot be last
+    value_node(page, "e").locator(".vnode__label").click(button="right")
+    by_testid(page, "make-output").click()
+    expect(by_testid(page, "edit-message")).to_contain_text("uses e")
+    value_node(page, "L").locator(".vnode__label").click(button="right")
+    by_testid(page, "make-output").click()
+    text = editor(page).input_value()
+    assert text.splitlines()[-1] == "L = d * f"
+    expect(value_node(page, "L")).to_have_attribute("data-role", "output")
+    expect_counter(page, 0, 7)  # stepping runs over what L uses
+    with page.expect_download() as download:
+        by_testid(page, "export-svg").click()
+    svg = open(download.value.path(), encoding="utf-8").read()
+    assert ">L<" in svg and ">t1<" in svg
+    # the link holds the built program
+    page.reload()
+    expect(editor(page)).to_have_value(text, timeout=TIMEOUT_MS)
