@@ -158,7 +158,7 @@ class Page:
         """Draws the saved text, or the default example if there is none or it does not
         parse (any more); returns the text drawn."""
         saved = stored_text()
-        if saved:
+        if isinstance(saved, str):  # "" too: an empty program is a normal state
             try:
                 self.draw(saved, fit=True)
                 return saved

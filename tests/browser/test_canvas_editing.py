@@ -7,6 +7,7 @@ numbers copied into the tests.
 from playwright.sync_api import expect
 
 from chainrule import parse
+from harness import wait_for_state
 from pages import LECTURE, TIMEOUT_MS, blur, by_testid, eventually, expect_counter, open_app, read_canvas
 
 BUILT = "a = 2\nb = -3\nc = 10\nf = -2\ne = a * b\nd = e + c\nL = d * f"
@@ -223,6 +224,14 @@ def test_an_empty_program_is_normal_and_undo_returns_to_the_typed_text(page, app
     page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(value_node(page, "x1")).to_have_count(1, timeout=TIMEOUT_MS)
     expect(editor(page)).to_have_value("x1 = 1")
+    # an empty program is what a reload brings back too
+    by_testid(page, "new-graph").click()
+    expect(editor(page)).to_have_value("")
+    page.reload()
+    wait_for_state(page, "ready")
+    expect(editor(page)).to_have_value("")
+    expect(by_testid(page, "canvas-hint")).to_be_visible()
+    expect(page.locator('[data-testid="value-node"]')).to_have_count(0)
 
 
 def test_make_output_reorders_the_text_and_the_built_graph_exports_and_reloads(page, app_url):
@@ -248,3 +257,30 @@ def test_make_output_reorders_the_text_and_the_built_graph_exports_and_reloads(p
     # the link holds the built program
     page.reload()
     expect(editor(page)).to_have_value(text, timeout=TIMEOUT_MS)
+
+
+def test_edit_mode_has_no_serious_accessibility_violations(page, app_url):
+    from test_conventions import axe_violations
+
+    build_lecture(page, app_url)
+    by_testid(page, "label-c").click()
+    page.keyboard.press("Delete")  # incomplete nodes and their warnings on screen
+    expect(incomplete_operator(page)).to_have_count(2, timeout=TIMEOUT_MS)
+    by_testid(page, "add-op-**").click()  # port labels
+    assert axe_violations(page) == []
+
+
+def test_deleting_an_edge_frees_its_operand_until_it_is_connected_again(page, app_url):
+    build_lecture(page, app_url)
+    fit(page)
+    f_id = value_node(page, "f").get_attribute("data-id")
+    l_id = value_node(page, "L").get_attribute("data-id")
+    edge = page.locator(f'[data-testid="rf__edge-e{f_id[1:]}-{l_id[1:]}.1"] '
+                        '.react-flow__edge-interaction')
+    edge.click()
+    page.keyboard.press("Delete")
+    expect(value_node(page, "L")).to_have_attribute("data-role", "incomplete",
+                                                    timeout=TIMEOUT_MS)
+    expect(editor(page)).to_have_value(BUILT.rsplit("\n", 1)[0])
+    connect(page, "f", incomplete_operator(page), 1)
+    expect(editor(page)).to_have_value(BUILT, timeout=TIMEOUT_MS)
