@@ -249,3 +249,15 @@ def test_a_text_edit_keeps_the_incomplete_operators_of_the_canvas():
     assert typed.to_text().splitlines()[-1] == "c = 10"
     typed.connect("c", typed.values["d"].op, 1)
     same_program(LECTURE, typed.to_text())
+
+
+def test_turning_edit_mode_on_moves_no_node():
+    editor = CanvasEditor()
+    session = Session(fake_dagre)
+    session.load(LECTURE)
+    editor.text_loaded(session)
+    shown = {n["id"]: n["position"] for n in editor.view(session, fake_dagre)["nodes"]}
+    editor.editing = True
+    editing = {n["id"]: n["position"] for n in editor.view(session, fake_dagre)["nodes"]}
+    assert editing == shown
+    assert len(editor.model.positions) == len(shown)  # kept from now on

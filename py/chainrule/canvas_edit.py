@@ -229,31 +229,37 @@ class CanvasEditor:
                     cells[eid] = base_cells[eid]
 
         graph = {"nodes": nodes, "edges": edges}
-        self._position(graph, model, run_dagre, direction)
+        drawn = {n["id"]: n["position"] for n in session.view["nodes"] if "position" in n} \
+            if session.view else {}
+        self._position(graph, model, drawn, run_dagre, direction)
         return {**graph, "cells": cells}
 
-    def _position(self, graph, model, run_dagre, direction):
-        """Places the user put nodes stay; the rest come from dagre. In edit mode every
-        position is then kept, so later edits move nothing but what they add."""
+    def _position(self, graph, model, drawn, run_dagre, direction):
+        """Where the user put nodes they stay; the rest stay where the session drew them,
+        and what neither knows comes from dagre. In edit mode every position is then
+        kept, so later edits move nothing but what they add."""
         def key_of(node):
             kind, key = self.node_keys[node["id"]]
             return key if kind == "value" else "@" + key
 
         if not graph["nodes"]:
             return
-        if all(key_of(n) in model.positions for n in graph["nodes"]):
+        if all(key_of(n) in model.positions or n["id"] in drawn for n in graph["nodes"]):
             laid_out = {"nodes": [{"v": n["id"], "value": {"x": 0, "y": 0, "width": 0,
                                                          "height": 0}}
                                   for n in graph["nodes"]]}
         else:
             laid_out = run_dagre(layout_request(graph, direction))
+            drawn = {}  # one layout for all, rather than two that overlap
         place(graph, laid_out, direction)
         for node in graph["nodes"]:
             key = key_of(node)
             if key in model.positions:
                 x, y = model.positions[key]
                 node["position"] = {"x": x, "y": y}
-            elif self.editing:
+            elif node["id"] in drawn:
+                node["position"] = dict(drawn[node["id"]])
+            if self.editing and key not in model.positions:
                 model.positions[key] = [node["position"]["x"], node["position"]["y"]]
 
 
