@@ -615,6 +615,7 @@ class Page:
         self.stop_playing()
         if text != self.session.text:
             self.session.load(text)
+            self.session.finish()  # a built graph shows its gradients at once
             self.inputs.innerHTML = panel_html(self.session.inputs)
             self.forget_grad_check()
         self.editor.value = text

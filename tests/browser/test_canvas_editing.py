@@ -115,9 +115,6 @@ def test_building_the_lecture_example_by_hand_gives_its_values_and_grads(page, a
     assert built.output.data == lecture.output.data
     assert {n: v.data for n, v in built.inputs.items()} == \
         {n: v.data for n, v in lecture.inputs.items()}
-    blur(page)
-    by_testid(page, "finish").click()
-    expect_counter(page, 7, 7)
     lecture.output.backward()
     want = {name: repr(v.grad) for name, v in lecture.values.items()}
 
@@ -125,6 +122,17 @@ def test_building_the_lecture_example_by_hand_gives_its_values_and_grads(page, a
         shown = {v["label"]: v["grad"] for v in read_canvas(page).values.values()}
         assert shown == want
 
+    expect_counter(page, 7, 7)  # the gradients are computed as soon as the graph is built
+    eventually(page, grads_shown)
+    # and the built graph steps as a typed one does
+    blur(page)
+    by_testid(page, "reset").click()
+    expect_counter(page, 0, 7)
+    assert all(v["grad"] == "" for v in read_canvas(page).values.values())
+    by_testid(page, "step").click()
+    expect_counter(page, 1, 7)
+    by_testid(page, "finish").click()
+    expect_counter(page, 7, 7)
     eventually(page, grads_shown)
     # the result's operator shows the operand names of a non-commutative op too
     by_testid(page, "add-op-/").click()
@@ -249,7 +257,7 @@ def test_make_output_reorders_the_text_and_the_built_graph_exports_and_reloads(p
     text = editor(page).input_value()
     assert text.splitlines()[-1] == "L = d * f"
     expect(value_node(page, "L")).to_have_attribute("data-role", "output")
-    expect_counter(page, 0, 7)  # stepping runs over what L uses
+    expect_counter(page, 7, 7)  # stepping runs over what L uses
     with page.expect_download() as download:
         by_testid(page, "export-svg").click()
     svg = open(download.value.path(), encoding="utf-8").read()
