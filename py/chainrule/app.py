@@ -640,8 +640,10 @@ class Page:
 
     def on_undo_key(self, event):
         tag = event.target.tagName
-        if tag in ("INPUT", "SELECT") or (tag == "TEXTAREA" and not self.canvas.editing):
-            return  # the field's own undo
+        typing = tag == "TEXTAREA" and (not self.canvas.editing
+                                        or self.editor.value != self.text_shown)
+        if tag in ("INPUT", "SELECT") or typing:
+            return  # the field's own undo (in the editor: of what is not drawn yet)
         event.preventDefault()
         text = self.canvas.redo() if event.shiftKey else self.canvas.undo()
         if text is None:

@@ -146,6 +146,15 @@ def test_refused_connections_say_why_and_delete_and_undo_come_back(page, app_url
     edges = sorted(read_canvas(page).edges)
     e_operator = page.locator('[data-testid="operator-node"]').filter(
         has=page.locator(".onode__symbol", has_text="*")).first
+    # a name that is taken is refused where it was typed
+    by_testid(page, "label-a").dblclick()
+    field = by_testid(page, "rename-a")
+    field.fill("b")
+    field.press("Enter")
+    expect(by_testid(page, "edit-message")).to_contain_text("already the name")
+    expect(field).to_be_visible()
+    field.press("Escape")
+    expect(field).to_have_count(0)
     # a second edge into an operand that is taken
     e_id = value_node(page, "e").get_attribute("data-id")
     e_op = page.locator(f'[data-testid="operator-node"][data-id="op{e_id[1:]}"]')
