@@ -261,3 +261,21 @@ def test_turning_edit_mode_on_moves_no_node():
     editing = {n["id"]: n["position"] for n in editor.view(session, fake_dagre)["nodes"]}
     assert editing == shown
     assert len(editor.model.positions) == len(shown)  # kept from now on
+
+
+def test_the_palette_has_every_operator_of_the_language():
+    from chainrule.expr import FUNCTIONS
+
+    assert set(FUNCTIONS) - {"pow"} <= set(PALETTE)  # pow(a, b) is a ** b
+    assert {"+", "-", "*", "/", "**", "neg"} <= set(PALETTE)
+
+
+def test_a_new_result_is_placed_beside_its_operator_where_there_is_room():
+    m = CanvasProgram()
+    x = m.add_input(position=(0, 0))
+    m.add_input(position=(80, 200))  # where the result would go
+    op = m.add_op("exp", position=(0, 200))
+    result = m.connect(x, op, 0)
+    rx, ry = m.positions[result]
+    assert (rx, ry) != (80.0, 200.0)
+    assert abs(rx - 80.0) >= 240 or abs(ry - 200.0) >= 60

@@ -90,6 +90,7 @@ def operands_first(roots):
     return order
 
 
+RESULT_GAP = 80.0  # from an operator's left edge to its result's
 SPOT = (240.0, 60.0)  # room a new node takes: a value node's width and a row
 SPOT_OFFSETS = sorted(((dx, dy) for dx in range(-3, 4) for dy in range(-5, 6)),
                       key=lambda d: (abs(d[0]) * 2 + abs(d[1]), d[0] < 0, d[1] < 0))
@@ -337,7 +338,8 @@ class CanvasProgram:
             self.output = op.result
             if "@" + op_key in self.positions:
                 x, y = self.positions["@" + op_key]
-                self.positions[op.result] = [x + 80, y]
+                self.positions[op.result] = self.free_space(
+                    [x + RESULT_GAP, y], ignore="@" + op_key)
         return op.result
 
     def slot_name(self, op_key, slot):
@@ -433,14 +435,14 @@ class CanvasProgram:
             position = self.free_space(near)
         self.positions[key] = [float(position[0]), float(position[1])]
 
-    def free_space(self, near=None):
+    def free_space(self, near=None, ignore=None):
         """The free spot nearest to `near` (default: below everything placed so far)."""
         if near is None:
             if not self.positions:
                 return [40.0, 40.0]
             near = [min(x for x, _ in self.positions.values()),
                     max(y for _, y in self.positions.values()) + SPOT[1]]
-        taken = list(self.positions.values())
+        taken = [p for key, p in self.positions.items() if key != ignore]
         for dx, dy in SPOT_OFFSETS:
             x, y = near[0] + dx * SPOT[0], near[1] + dy * SPOT[1]
             if all(abs(x - tx) >= SPOT[0] or abs(y - ty) >= SPOT[1] for tx, ty in taken):
