@@ -104,10 +104,13 @@ export function NodeLabel({ id, label, editing, handlers }) {
 }
 
 // Operand names next to the inputs of a non-commutative operator (base/exponent, ...).
+// Left to right, each name sits left of its input; top to bottom, the first name goes to
+// the operator's left and the second to its right, where two long names cannot overlap.
 export function PortLabels({ ports, across, offsets }) {
   if (!ports) return null;
   return ports.map((name, k) => (
-    <small key={k} className={`onode__port onode__port--${across}`}
-           style={{ [across]: offsets[k] }} data-port={`in${k}`}>{name}</small>
+    <small key={k} className={`onode__port onode__port--${across} onode__port--${k}`}
+           style={across === 'top' ? { top: offsets[k] } : undefined}
+           data-port={`in${k}`}>{name}</small>
   ));
 }
