@@ -225,6 +225,7 @@ class Page:
         """Parse, lay out and draw `text` (ExprError when it does not parse)."""
         view = self.session.load(text)
         self.canvas.text_loaded(self.session, record)
+        self.show_history()
         self.stop_playing()
         if self.canvas.active:
             view = self.canvas.view(self.session, run_dagre, self.session.direction)
@@ -406,6 +407,7 @@ class Page:
         store_text(self.session.text)
         self.remember_now()
         self.canvas.tuned(self.session)
+        self.show_history()
         if self.canvas.active:  # statements the output does not use were computed again
             self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction),
                            False)
@@ -517,6 +519,8 @@ class Page:
         self.listen(by_testid("add-input"), "click",
                     lambda e: self.edit(lambda: self.canvas.add_input(near=self.spot())))
         self.listen(by_testid("tidy"), "click", self.on_tidy)
+        self.listen(by_testid("undo"), "click", lambda e: self.undo_redo(redo=False))
+        self.listen(by_testid("redo"), "click", lambda e: self.undo_redo(redo=True))
         self.view.setEditHandler(self.keep(self.on_canvas_edit))
 
     def set_graph(self, view, fit):
@@ -627,6 +631,7 @@ class Page:
         self.remember_now()
         if record:
             self.canvas.record(text)
+        self.show_history()
 
     def show_edit_message(self, message):
         box = by_testid("edit-message")
@@ -645,7 +650,10 @@ class Page:
         if tag in ("INPUT", "SELECT") or typing:
             return  # the field's own undo (in the editor: of what is not drawn yet)
         event.preventDefault()
-        text = self.canvas.redo() if event.shiftKey else self.canvas.undo()
+        self.undo_redo(redo=event.shiftKey)
+
+    def undo_redo(self, redo):
+        text = self.canvas.redo() if redo else self.canvas.undo()
         if text is None:
             return
         self.hide_edit_message()
@@ -657,6 +665,12 @@ class Page:
             self.editor.value = text
             self.clear_error()
             self.draw(text, fit=False, record=False)
+        self.show_history()
+
+    def show_history(self):
+        history = self.canvas.history
+        by_testid("undo").disabled = history.index <= 0
+        by_testid("redo").disabled = history.index >= len(history.entries) - 1
 
     # stepping ------------------------------------------------------------------
 
