@@ -14,6 +14,8 @@ from pyodide.ffi import create_once_callable, create_proxy
 from pyscript import document, js_modules
 
 import chainrule
+from chainrule.canvas_edit import CanvasEditor, EditRefused
+from chainrule.canvas_program import OP_TITLES, PALETTE
 from chainrule.export_svg import graph_svg
 from chainrule.expr import ExprError
 from chainrule.gradcheck import gradient_check, report_html
@@ -32,6 +34,7 @@ PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
 WIDE_WINDOW = "(min-width: 900px)"  # the Inputs panel starts open from here up
 TOAST_MS = 2500
 HASH_DELAY_MS = 200
+ADD_AT = (100, 20)  # a new node's top-left corner from the point it is added at
 
 renderer = js_modules.renderer
 page = None  # the Page, once booted; kept so its proxies stay alive
@@ -76,6 +79,7 @@ class Page:
 
     def __init__(self):
         self.session = Session(run_dagre)
+        self.canvas = CanvasEditor()
         self.view = renderer.mount(by_testid("canvas"))
         self.editor = by_testid("expression")
         self.error = by_testid("expression-error")
@@ -132,17 +136,19 @@ class Page:
                     lambda e: self.regroup(self.session.expand_all(), fit=True))
         self.listen(by_testid("expand-current"), "click", lambda e: self.on_expand_current())
         self.listen(by_testid("share"), "click", self.on_share)
-        self.listen(by_testid("copy-pytorch"), "click",
-                    lambda e: self.copy(pytorch_script(self.session.program), "PyTorch script"))
-        self.listen(by_testid("copy-python"), "click",
-                    lambda e: self.copy(python_script(self.session.program), "Python script"))
-        self.listen(by_testid("export-svg"), "click", lambda e: renderer.download(
-            graph_svg(self.session.whole_view()), "image/svg+xml", "chainrule.svg"))
+        self.listen(by_testid("copy-pytorch"), "click", lambda e: self.if_drawn(
+            lambda: self.copy(pytorch_script(self.session.program), "PyTorch script")))
+        self.listen(by_testid("copy-python"), "click", lambda e: self.if_drawn(
+            lambda: self.copy(python_script(self.session.program), "Python script")))
+        self.listen(by_testid("export-svg"), "click", lambda e: self.if_drawn(
+            lambda: renderer.download(graph_svg(self.shown_view()), "image/svg+xml",
+                                      "chainrule.svg")))
         self.listen(by_testid("export-png"), "click", self.on_export_png)
         self.listen(js.window, "hashchange", lambda e: self.open_link())
         self.listen(by_testid("theme"), "click", self.on_theme)
         self.listen(by_testid("grad-check"), "click", self.on_grad_check)
         self.listen(by_testid("shortcuts-button"), "click", lambda e: self.on_shortcuts())
+        self.start_editing_tools()
         self.show_theme()
         if not js.matchMedia(WIDE_WINDOW).matches:
             by_testid("inputs").open = False
@@ -159,7 +165,7 @@ class Page:
         """Draws the saved text, or the default example if there is none or it does not
         parse (any more); returns the text drawn."""
         saved = stored_text()
-        if saved:
+        if isinstance(saved, str):  # "" too: an empty program is a normal state
             try:
                 self.draw(saved, fit=True)
                 return saved
@@ -222,11 +228,15 @@ class Page:
         self.clear_error()
         return True
 
-    def draw(self, text, fit):
+    def draw(self, text, fit, record=True):
         """Parse, lay out and draw `text` (ExprError when it does not parse)."""
         view = self.session.load(text)
+        self.canvas.text_loaded(self.session, record)
+        self.show_history()
         self.stop_playing()
-        self.view.setGraph(as_json(view), fit)
+        if self.canvas.active:
+            view = self.canvas.view(self.session, run_dagre, self.session.direction)
+        self.set_graph(view, fit)
         self.inputs.innerHTML = panel_html(self.session.inputs)
         self.forget_grad_check()
         self.show_groups()
@@ -251,7 +261,8 @@ class Page:
 
     def show_groups(self):
         groups = self.session.groups
-        by_testid("group-controls").hidden = not groups
+        # The canvas being edited shows every node: no boxes there.
+        by_testid("group-controls").hidden = not groups or self.canvas.active
         by_testid("collapse-all").disabled = not groups
         by_testid("expand-all").disabled = not any(groups.values())
         by_testid("expand-current").disabled = self.session.step_group is None
@@ -294,11 +305,17 @@ class Page:
         direction = "TB" if self.session.direction == "LR" else "LR"
         view = self.session.set_direction(direction)
         by_testid("direction").dataset.direction = direction
-        self.view.setGraph(as_json(view), True)
+        if self.canvas.active:  # a new direction is a new layout: tidy
+            self.canvas.tidy()
+            view = self.canvas.view(self.session, run_dagre, direction)
+            self.canvas.remember_positions(self.session.text)
+        self.set_graph(view, True)
         self.remember_now()
 
     def on_grad_check(self, event=None):
         s = self.session
+        if s.program is None:
+            return
         inputs = [(name, s.program.inputs[name]) for name, _ in s.inputs]
         checks = gradient_check(s.program.output, inputs, s.order)
         by_testid("grad-check-results").innerHTML = report_html(checks)
@@ -348,13 +365,17 @@ class Page:
             js.clearTimeout(self.hash_timer)
             self.hash_timer = None
         s = self.session
-        if s.program is None:
+        if s.program is None:  # an empty program: no link to keep
+            self.hash_shown = None
+            js.history.replaceState(None, "", js.location.pathname + js.location.search)
             return
         self.hash_shown = encode(SharedState(s.text, s.direction, s.position))
         js.history.replaceState(None, "", self.hash_shown)
 
     def on_export_png(self, event):
-        done = renderer.downloadPng(graph_svg(self.session.whole_view()), "chainrule.png")
+        if self.session.program is None:
+            return
+        done = renderer.downloadPng(graph_svg(self.shown_view()), "chainrule.png")
         done.catch(create_once_callable(
             lambda error: self.toast(f"Could not make the PNG: {error}")))
 
@@ -415,15 +436,20 @@ class Page:
         self.text_shown = self.session.text
         store_text(self.session.text)
         self.remember_now()
+        self.canvas.tuned(self.session)
+        self.show_history()
+        if self.canvas.active:  # statements the output does not use were computed again
+            self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction),
+                           False)
 
     def field(self, kind, name):
         return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')
 
     def show_input(self, name, recenter):
-        value = self.session.program.inputs[name].data
         field, slider = self.field("input", name), self.field("slider", name)
         if field is None:
             return
+        value = self.session.program.inputs[name].data
         field.value = literal_text(value)
         self.show_input_error(name, "")
         if recenter and not float(slider.min) <= value <= float(slider.max):
@@ -446,6 +472,9 @@ class Page:
             value = read_number(text)
         except InputError as error:
             return str(error)
+        if self.canvas.active and name not in dict(self.session.inputs):
+            # an input the output does not use yet: only the canvas has it on screen
+            return self.edit(lambda: self.canvas.model.set_number(name, value))
         self.tune(name, value)
         return ""
 
@@ -486,6 +515,8 @@ class Page:
         """Gestures on an input's number on the canvas; returns a refusal's reason, or ''."""
         if kind == "commit":
             return self.commit(name, amount)
+        if name not in dict(self.session.inputs):
+            return ""  # not used by the output yet (edit mode): it is typed, not scrubbed
         if kind == "scrub-start":
             self.stop_playing()
             self.session.start_scrub(name)
@@ -498,6 +529,179 @@ class Page:
             self.show_input(name, recenter=True)
             self.sync_text()
         return ""
+
+    # building the graph by hand (canvas_edit.py) -----------------------------------
+
+    def start_editing_tools(self):
+        palette = by_testid("edit-palette")
+        for symbol in PALETTE:
+            button = document.createElement("button")
+            button.type = "button"
+            button.dataset.testid = f"add-op-{symbol}"
+            button.dataset.op = symbol
+            button.textContent = symbol
+            button.title = f"Add a {OP_TITLES.get(symbol, symbol)} operator"
+            palette.appendChild(button)
+        self.listen(palette, "click", self.on_palette)
+        self.listen(by_testid("new-graph"), "click", self.on_new_graph)
+        self.listen(by_testid("edit-mode"), "click",
+                    lambda e: self.set_editing(not self.canvas.editing))
+        self.listen(by_testid("add-input"), "click",
+                    lambda e: self.edit(lambda: self.canvas.add_input(near=self.spot())))
+        self.listen(by_testid("tidy"), "click", self.on_tidy)
+        self.listen(by_testid("undo"), "click", lambda e: self.undo_redo(redo=False))
+        self.listen(by_testid("redo"), "click", lambda e: self.undo_redo(redo=True))
+        self.view.setEditHandler(self.keep(self.on_canvas_edit))
+
+    def set_graph(self, view, fit):
+        self.view.setGraph(as_json(view), fit)
+        by_testid("canvas-hint").hidden = bool(view["nodes"])
+
+    def shown_view(self):
+        """The view on the canvas now, for export."""
+        if self.canvas.active:
+            return self.canvas.view(self.session, run_dagre, self.session.direction)
+        return self.session.whole_view()
+
+    def if_drawn(self, action):
+        if self.session.program is None:
+            self.toast("The program is empty: build or type one first")
+        else:
+            action()
+
+    def set_editing(self, on):
+        self.canvas.editing = on
+        self.show_editing()
+        self.hide_edit_message()
+        self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction), False)
+        if on:
+            self.canvas.remember_positions(self.session.text)
+
+    def show_editing(self):
+        on = self.canvas.editing
+        by_testid("edit-mode").setAttribute("aria-pressed", "true" if on else "false")
+        by_testid("edit-tools").hidden = not on
+        self.view.setEditing(on)
+        self.show_groups()
+
+    def on_new_graph(self, event):
+        self.canvas.new_graph()
+        self.show_editing()
+        self.hide_edit_message()
+        self.draw_model()
+
+    def on_tidy(self, event):
+        self.canvas.tidy()
+        self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction), True)
+        self.canvas.remember_positions(self.session.text)
+
+    def on_palette(self, event):
+        button = event.target.closest("button")
+        if button is not None and button.dataset.op:
+            self.edit(lambda: self.canvas.add_op(button.dataset.op, near=self.spot()))
+
+    def spot(self):
+        """Where a node added from the toolbar goes: near the middle of the view."""
+        x, y = json.loads(self.view.viewCenter())
+        return [x - ADD_AT[0], y - ADD_AT[1]]
+
+    def on_canvas_edit(self, kind, detail):
+        """A gesture on the canvas in edit mode; returns why it was refused, or ''."""
+        detail = json.loads(detail)
+        canvas = self.canvas
+        if kind == "move":
+            canvas.move(detail["id"], detail["x"], detail["y"])
+            canvas.remember_positions(self.session.text)
+            return ""
+        if kind == "connect":
+            return self.edit(lambda: canvas.connect(detail["source"], detail.get("sourceHandle"),
+                                                    detail["target"], detail.get("targetHandle")))
+        if kind == "delete":
+            return self.edit(lambda: canvas.delete(detail["nodes"], detail["edges"]))
+        if kind == "add-input":
+            # centred on the double-click
+            return self.edit(lambda: canvas.add_input((detail["x"] - ADD_AT[0],
+                                                       detail["y"] - ADD_AT[1])))
+        key = canvas.value_key(detail.get("id"))
+        if key is None:
+            return ""
+        if kind == "rename":
+            return self.edit(lambda: canvas.model.rename(key, detail["name"]))
+        if kind == "make-output":
+            return self.edit(lambda: canvas.model.make_output(key))
+        return ""
+
+    def edit(self, action):
+        """Runs a canvas edit and draws its program; a refusal is shown and changes nothing."""
+        try:
+            action()
+        except EditRefused as refusal:
+            self.show_edit_message(str(refusal))
+            return str(refusal)
+        self.hide_edit_message()
+        self.draw_model()
+        return ""
+
+    def draw_model(self, record=True):
+        """Writes the canvas's program into the editor and draws it."""
+        text = self.canvas.model.to_text()
+        if self.timer is not None:
+            js.clearTimeout(self.timer)
+        self.stop_playing()
+        if text != self.session.text:
+            self.session.load(text)
+            self.session.finish()  # a built graph shows its gradients at once
+            self.inputs.innerHTML = panel_html(self.session.inputs)
+            self.forget_grad_check()
+        self.editor.value = text
+        self.text_shown = text
+        self.clear_error()
+        store_text(text)
+        self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction), False)
+        self.show_step()
+        self.remember_now()
+        if record:
+            self.canvas.record(text)
+        self.show_history()
+
+    def show_edit_message(self, message):
+        box = by_testid("edit-message")
+        box.textContent = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+        box.hidden = False
+
+    def hide_edit_message(self):
+        box = by_testid("edit-message")
+        box.hidden = True
+        box.textContent = ""
+
+    def on_undo_key(self, event):
+        tag = event.target.tagName
+        typing = tag == "TEXTAREA" and (not self.canvas.editing
+                                        or self.editor.value != self.text_shown)
+        if tag in ("INPUT", "SELECT") or typing:
+            return  # the field's own undo (in the editor: of what is not drawn yet)
+        event.preventDefault()
+        self.undo_redo(redo=event.shiftKey)
+
+    def undo_redo(self, redo):
+        text = self.canvas.redo() if redo else self.canvas.undo()
+        if text is None:
+            return
+        self.hide_edit_message()
+        if self.canvas.history.entries[self.canvas.history.index][1] is not None:
+            self.draw_model(record=False)
+        else:
+            if self.timer is not None:
+                js.clearTimeout(self.timer)
+            self.editor.value = text
+            self.clear_error()
+            self.draw(text, fit=False, record=False)
+        self.show_history()
+
+    def show_history(self):
+        history = self.canvas.history
+        by_testid("undo").disabled = history.index <= 0
+        by_testid("redo").disabled = history.index >= len(history.entries) - 1
 
     # stepping ------------------------------------------------------------------
 
@@ -554,6 +758,9 @@ class Page:
 
     def on_key(self, event):
         target = event.target
+        if (event.ctrlKey or event.metaKey) and not event.altKey and event.key in ("z", "Z"):
+            self.on_undo_key(event)
+            return
         if target.tagName in ("TEXTAREA", "INPUT", "SELECT") or event.ctrlKey or event.metaKey \
                 or event.altKey:
             return

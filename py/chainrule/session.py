@@ -45,6 +45,11 @@ UNKNOWN_GRAD = {"g": "", "gt": "", "done": False}
 BOX_PRIORITY = ("operand", "result", "operator", "none")
 
 
+def is_empty(text):
+    """True for text with no statement: blank lines and comments only."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
 class Session:
     """One program on screen and the backprop steps taken through it."""
 
@@ -70,6 +75,8 @@ class Session:
 
     def load(self, text):
         """Parse and lay out `text`; returns the view. On ExprError nothing changes."""
+        if is_empty(text):
+            return self._load_empty(text)
         program = parse(text)
         order = program.output.topological_order()
         ids = node_ids(order)
@@ -93,22 +100,41 @@ class Session:
                          for value_id, _ in node["data"]["outputs"]}
         return laid_out_graph(grouped.graph, self.run_dagre, self.direction), grouped.hidden
 
+    def _load_empty(self, text):
+        """No program at all (a new graph): a normal state with nothing to draw."""
+        self.text, self.program, self.order, self.ids = text, None, [], {}
+        self.full, self.tree, self.collapsed = None, GroupTree(), set()
+        self.hidden, self.box_rows = {}, set()
+        self.uses = Counter()
+        self.literals = None
+        self.scrub = None
+        self._reset_steps()
+        self.view = {"nodes": [], "edges": []}
+        return self.whole_view()
+
     def set_direction(self, direction):
         self.direction = direction
+        if self.program is None:
+            return self.whole_view()
         self.view, self.hidden = self._lay_out(self.full, self.tree, self.collapsed)
         return self.whole_view()
 
     def whole_view(self):
         """{nodes, edges, cells} for the renderer's setGraph, at the current step."""
+        return {"nodes": self.view["nodes"], "edges": self.view["edges"],
+                "cells": self.cells()}
+
+    def cells(self, every=False):
+        """{id: cell} of the nodes on screen, or of `every` node, boxes or not."""
         hidden, ids = self.hidden, self.ids
         # A collapsed box shows only the values leaving it: the cells of the rest stay
         # in Python until the box is expanded (1,700 cells to parse cost the MLP 40 ms).
         cells = {ids[v]: self._cell(v) for v in self.order
-                 if ids[v] not in hidden or ids[v] in self.box_rows}
+                 if every or ids[v] not in hidden or ids[v] in self.box_rows}
         self.highlighted = self._shown(self._highlight(self.current))
         for node_id in self.highlighted:
             cells.setdefault(node_id, {})["hl"] = self.highlighted[node_id]
-        return {"nodes": self.view["nodes"], "edges": self.view["edges"], "cells": cells}
+        return cells
 
     def _cell(self, v):
         cell = {**value_cell(v.data), **self._grad_state(v)}

@@ -1,7 +1,7 @@
 // The compute graph on the canvas: React Flow with our value, operator and edge components.
 // Python sends positioned nodes and edges once per graph, then small batches of cell
 // patches (values, grads, highlight); nothing here decides what to show.
-import { memo, useEffect, useSyncExternalStore } from 'react';
+import { memo, useEffect, useState, useSyncExternalStore } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import {
@@ -10,6 +10,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { createCells } from './cells.js';
+import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
 import './graph-view.css';
 
@@ -28,9 +29,14 @@ function classes(...names) {
   return names.filter(Boolean).join(' ');
 }
 
-function makeValueNode(cells, handlers) {
-  return memo(({ id, data, sourcePosition, targetPosition }) => {
+function useEditing(store) {
+  return useSyncExternalStore(store.subscribe, () => store.get().editing);
+}
+
+function makeValueNode(cells, handlers, store) {
+  return memo(({ id, data, sourcePosition, targetPosition, isConnectable }) => {
     const cell = useCell(cells, id);
+    const editing = useEditing(store);
     const known = cell.g !== undefined && cell.g !== '';
     return (
       <div
@@ -38,9 +44,10 @@ function makeValueNode(cells, handlers) {
           cell.done && 'is-done')}
         data-testid="value-node" data-id={id} data-label={data.label} data-role={data.role}
         data-value={cell.v ?? ''} data-grad={known ? cell.g : ''}
+        title={data.role === 'incomplete' ? 'Incomplete: its operator is missing an operand, so it is not in the text' : undefined}
       >
-        <Handle type="target" position={targetPosition} isConnectable={false} />
-        <span className="vnode__label" title={data.label}>{data.label}</span>
+        <Handle id="in" type="target" position={targetPosition} isConnectable={isConnectable} />
+        <NodeLabel id={id} label={data.label} editing={editing} handlers={handlers} />
         {data.role === 'input'
           ? <InputValue name={data.label} cell={cell} handlers={handlers}
                         className={classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')} />
@@ -52,27 +59,32 @@ function makeValueNode(cells, handlers) {
           known && NOT_FINITE.has(cell.gt) && 'is-warning', !known && 'is-unknown')}>
           <small>grad</small>{known ? cell.gt : '?'}
         </span>
-        <Handle type="source" position={sourcePosition} isConnectable={false} />
+        <Handle id="out" type="source" position={sourcePosition} isConnectable={isConnectable} />
       </div>
     );
   });
 }
 
 function makeOperatorNode(cells) {
-  return memo(({ id, data, sourcePosition, targetPosition }) => {
+  return memo(({ id, data, sourcePosition, targetPosition, isConnectable }) => {
     const cell = useCell(cells, id);
     const across = targetPosition === Position.Left || targetPosition === Position.Right
       ? 'top' : 'left';
     const inputs = data.arity === 2 ? ['30%', '70%'] : ['50%'];
     return (
-      <div className={classes('onode', data.op.length > 4 && 'onode--long', cell.hl && `is-${cell.hl}`)}
-           data-testid="operator-node" data-id={id} data-op={data.op} title={data.title}>
+      <div className={classes('onode', data.op.length > 4 && 'onode--long', cell.hl && `is-${cell.hl}`,
+                              data.incomplete && 'onode--incomplete')}
+           data-testid="operator-node" data-id={id} data-op={data.op}
+           data-incomplete={data.incomplete ? 'true' : undefined}
+           title={data.incomplete ? 'Incomplete: connect every input' : data.title}>
         {inputs.map((offset, k) => (
           <Handle key={k} id={`in${k}`} type="target" position={targetPosition}
-                  style={{ [across]: offset }} isConnectable={false} />
+                  style={{ [across]: offset }} isConnectable={isConnectable}
+                  title={data.ports?.[k]} />
         ))}
+        <PortLabels ports={data.ports} across={across} offsets={inputs} />
         <span className="onode__symbol">{data.op}</span>
-        <Handle id="out" type="source" position={sourcePosition} isConnectable={false} />
+        <Handle id="out" type="source" position={sourcePosition} isConnectable={isConnectable} />
       </div>
     );
   });
@@ -153,12 +165,15 @@ function ViewportBridge({ api }) {
   const flow = useReactFlow();
   useEffect(() => {
     api.fitView = (options) => flow.fitView({ padding: 0.12, ...options });
+    api.toFlow = (x, y) => flow.screenToFlowPosition({ x, y });
   }, [api, flow]);
   return null;
 }
 
-function GraphView({ store, cells, api, nodeTypes, edgeTypes }) {
-  const { nodes, edges, fit } = useSyncExternalStore(store.subscribe, store.get);
+function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
+  const { nodes, edges, fit, editing } = useSyncExternalStore(store.subscribe, store.get);
+  const [menu, setMenu] = useState(null);
+  const editProps = useEditProps(store, handlers, editing, setMenu);
   useEffect(() => {
     if (fit && api.fitView) requestAnimationFrame(() => api.fitView());
   }, [nodes, fit, api]);
@@ -168,16 +183,17 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes }) {
       defaultEdgeOptions={EDGE_DEFAULTS} fitView minZoom={0.05} maxZoom={2.5}
       nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
       onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
-      proOptions={{ hideAttribution: true }}
+      proOptions={{ hideAttribution: true }} {...editProps}
     >
       <ViewportBridge api={api} />
+      {editing && <NodeMenu menu={menu} handlers={handlers} close={() => setMenu(null)} />}
       <Controls showInteractive={false} position="bottom-right" />
     </ReactFlow>
   );
 }
 
 function createGraphStore() {
-  let graph = { nodes: [], edges: [], fit: true };
+  let graph = { nodes: [], edges: [], fit: true, editing: false };
   const listeners = new Set();
   return {
     get: () => graph,
@@ -199,7 +215,7 @@ export function mountGraph(element) {
   const api = {};
   const handlers = {};
   const nodeTypes = {
-    value: makeValueNode(cells, handlers), operator: makeOperatorNode(cells),
+    value: makeValueNode(cells, handlers, store), operator: makeOperatorNode(cells),
     group: makeGroupNode(cells, handlers), frame: makeFrameNode(handlers),
   };
   const edgeTypes = { flow: makeFlowEdge(cells) };
@@ -208,7 +224,7 @@ export function mountGraph(element) {
   flushSync(() => root.render(
     <ReactFlowProvider>
       <GraphView store={store} cells={cells} api={api} nodeTypes={nodeTypes}
-                 edgeTypes={edgeTypes} />
+                 edgeTypes={edgeTypes} handlers={handlers} />
     </ReactFlowProvider>,
   ));
   element.dataset.mounted = 'true';
@@ -223,7 +239,7 @@ export function mountGraph(element) {
       const { nodes, edges, cells: cellData } = JSON.parse(json);
       drawn = true;
       cells.reset(cellData);
-      flushSync(() => store.set({ nodes, edges, fit }));
+      flushSync(() => store.set({ ...store.get(), nodes, edges, fit }));
       element.dataset.nodes = String(nodes.length);
     },
     // The same program regrouped: new boxes and positions, slid there briefly so the eye
@@ -249,8 +265,22 @@ export function mountGraph(element) {
     setInputHandler(handler) {
       handlers.input = handler;
     },
+    // Edit mode (edit-canvas.jsx): nodes can be dragged, connected, selected and deleted,
+    // each gesture reported to Python's `handler(kind, json) -> refusal text or ''`.
+    setEditing(on) {
+      flushSync(() => store.set({ ...store.get(), editing: Boolean(on), fit: false }));
+    },
+    setEditHandler(handler) {
+      handlers.edit = handler;
+    },
     fitView() {
       api.fitView?.();
+    },
+    // The flow coordinates of the middle of what the canvas shows, as JSON [x, y].
+    viewCenter() {
+      const box = element.getBoundingClientRect();
+      const point = api.toFlow?.(box.left + box.width / 2, box.top + box.height / 2);
+      return JSON.stringify(point ? [point.x, point.y] : [0, 0]);
     },
     unmount() {
       root.unmount();

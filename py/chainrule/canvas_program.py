@@ -1,0 +1,518 @@
+"""The program as the canvas edits it: inputs, operators with operand slots, results.
+
+Text and canvas are two views of one program. Text becomes this model with
+`from_program`; a canvas edit changes the model and `to_text` writes the equivalent
+program back (inputs as `name = value`, one statement per result, in dependency order).
+The model can also hold what text cannot: operators still missing an operand, and the
+results that depend on them. Those live only here until they are complete again.
+
+Value nodes are keyed by name. Constants that came from text (the `2` in `2*x`) have
+keys that are not identifiers (`#1`), so they never collide with a name and are written
+back inline. Operators are keyed `o1`, `o2`, ...
+"""
+
+import keyword
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .expr import FUNCTIONS
+from .tuning import literal_text
+
+# symbol -> (template over operand texts, operand labels or None when the order is free)
+BINARY_OPS = {
+    "+": ("{0} + {1}", None),
+    "-": ("{0} - {1}", ("minuend", "subtrahend")),
+    "*": ("{0} * {1}", None),
+    "/": ("{0} / {1}", ("numerator", "denominator")),
+    "**": ("{0} ** {1}", ("base", "exponent")),
+    "max": ("max({0}, {1})", None),
+    "min": ("min({0}, {1})", None),
+}
+UNARY_OPS = {"neg": ("-{0}", None),
+             **{name: (f"{name}({{0}})", None) for name in
+                ("exp", "log", "tanh", "relu", "sigmoid", "sqrt", "sin", "cos", "abs")}}
+PALETTE = (*BINARY_OPS, *UNARY_OPS)
+OP_TITLES = {"neg": "negate", "**": "power", "max": "maximum", "min": "minimum"}
+
+
+def op_arity(symbol):
+    if symbol in BINARY_OPS:
+        return 2
+    if symbol in UNARY_OPS or _constant_exponent(symbol) is not None:
+        return 1
+    raise ValueError(f"unknown operator {symbol!r}")
+
+
+def port_labels(symbol):
+    """Names of the operand slots of a non-commutative op, else None."""
+    return BINARY_OPS.get(symbol, (None, None))[1]
+
+
+def _constant_exponent(symbol):
+    """The c of an `x ** c` op written with a number (the exponent is part of the op)."""
+    if not symbol.startswith("**") or symbol == "**":
+        return None
+    try:
+        c = float(symbol[2:])
+    except ValueError:
+        return None
+    return c if math.isfinite(c) else None
+
+
+def _template(symbol):
+    if symbol in BINARY_OPS:
+        return BINARY_OPS[symbol][0]
+    if symbol in UNARY_OPS:
+        return UNARY_OPS[symbol][0]
+    return "{0} ** " + _atom(literal_text(_constant_exponent(symbol)))
+
+
+def _atom(text):
+    return f"({text})" if text.startswith("-") else text
+
+
+def operands_first(roots):
+    """Every Value the roots are made from, each after its operands, each once."""
+    seen, order = set(), []
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            v, expanded = stack.pop()
+            if expanded:
+                order.append(v)
+                continue
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            stack.append((v, True))
+            stack.extend((p, False) for p in reversed(v.parents) if id(p) not in seen)
+    return order
+
+
+RESULT_GAP = 80.0  # from an operator's left edge to its result's
+SPOT = (240.0, 60.0)  # room a new node takes: a value node's width and a row
+SPOT_OFFSETS = sorted(((dx, dy) for dx in range(-3, 4) for dy in range(-5, 6)),
+                      key=lambda d: (abs(d[0]) * 2 + abs(d[1]), d[0] < 0, d[1] < 0))
+
+
+class EditRefused(ValueError):
+    """A canvas edit the program cannot take; the message says why, for the user."""
+
+
+@dataclass
+class ValueNode:
+    kind: str  # "input", "constant" or "result"
+    number: float = 1.0  # inputs and constants
+    op: Optional[str] = None  # results: the key of the operator that makes it
+
+
+@dataclass
+class OpNode:
+    symbol: str
+    operands: list  # one value key or None per slot
+    result: Optional[str] = None
+
+
+@dataclass
+class CanvasProgram:
+    values: dict = field(default_factory=dict)  # key -> ValueNode
+    ops: dict = field(default_factory=dict)  # key -> OpNode
+    seq: list = field(default_factory=list)  # value keys in the order they were made
+    output: Optional[str] = None  # chosen output (make output, or the latest result)
+    positions: dict = field(default_factory=dict)  # value key or "@<op key>" -> [x, y]
+    counter: int = 0  # for fresh op and constant keys
+
+    # reading text ------------------------------------------------------------
+
+    @classmethod
+    def from_program(cls, program, previous=None):
+        """The model of a parsed Program (None: empty). Positions carry over from
+        `previous` for values whose names survived and for operators by their result."""
+        model = cls()
+        if program is None:
+            return model
+        keys = {}  # id(Value) -> key
+        taken = {v.label for v in program.values.values()} | set(program.values) \
+            | set(program.inputs)
+        roots = [*program.inputs.values(), *program.values.values(), program.output]
+        for v in operands_first(roots):
+            if v.is_leaf:
+                if v.label and v.label not in model.values:
+                    key = v.label
+                    model.values[key] = ValueNode("input", v.data)
+                else:
+                    key = model._fresh_key("#")
+                    model.values[key] = ValueNode("constant", v.data)
+            else:
+                key = v.label if v.label and v.label not in model.values \
+                    else model._fresh_name("t", taken)
+                taken.add(key)
+                op = model._fresh_key("o")
+                model.ops[op] = OpNode(v.op, [keys[id(p)] for p in v.parents], key)
+                model.values[key] = ValueNode("result", op=op)
+            keys[id(v)] = key
+            if model.values[key].kind != "constant":
+                model.seq.append(key)
+        model.output = keys[id(program.output)]
+        if previous is not None:
+            model._keep_incomplete(previous)
+            model._keep_positions(previous)
+        return model
+
+    def _keep_incomplete(self, previous):
+        """Operators the text cannot hold yet (an operand missing) stay on the canvas,
+        with their results, connected to whatever values kept their names."""
+        complete = previous.complete_values()
+        kept = {}
+        for key, op in previous.ops.items():
+            if op.result in complete or (op.result is not None and op.result in self.values):
+                continue
+            new_key = self._fresh_key("o")
+            kept[key] = new_key
+            self.ops[new_key] = OpNode(op.symbol, list(op.operands), op.result)
+            if op.result is not None:
+                self.values[op.result] = ValueNode("result", op=new_key)
+                self.seq.append(op.result)
+        for new_key in kept.values():
+            op = self.ops[new_key]
+            op.operands = [k if k in self.values and not k.startswith("#") else None
+                           for k in op.operands]
+        for old, new in kept.items():
+            if "@" + old in previous.positions:
+                self.positions["@" + new] = previous.positions["@" + old]
+
+    def _keep_positions(self, previous):
+        for key in self.values:
+            if key in previous.positions and not key.startswith("#"):
+                self.positions[key] = previous.positions[key]
+        old_ops = {op.result: key for key, op in previous.ops.items() if op.result}
+        for key, op in self.ops.items():
+            old = old_ops.get(op.result)
+            if old is not None and "@" + old in previous.positions \
+                    and "@" + key not in self.positions:
+                self.positions["@" + key] = previous.positions["@" + old]
+
+    # writing text ------------------------------------------------------------
+
+    def is_complete(self, key):
+        return key in self.complete_values()
+
+    def complete_values(self):
+        """The keys of every value whose operands, all the way down, are connected."""
+        done = {}
+        for key in self.values:
+            stack = [key]
+            while stack:
+                k = stack[-1]
+                if k in done:
+                    stack.pop()
+                    continue
+                node = self.values[k]
+                if node.kind != "result":
+                    done[k] = True
+                    stack.pop()
+                    continue
+                operands = self.ops[node.op].operands
+                if None in operands:
+                    done[k] = False
+                    stack.pop()
+                    continue
+                waiting = [o for o in operands if o not in done]
+                if waiting:
+                    stack.extend(waiting)
+                else:
+                    done[k] = all(done[o] for o in operands)
+                    stack.pop()
+        return {k for k, ok in done.items() if ok}
+
+    def complete_op(self, op_key, complete=None):
+        op = self.ops[op_key]
+        complete = self.complete_values() if complete is None else complete
+        return op.result is not None and op.result in complete
+
+    def statement_order(self):
+        """The names of the complete values in text order: inputs, then results in
+        dependency order (each after its operands, otherwise in the order they were
+        made), the output last."""
+        complete = self.complete_values()
+        inputs = [k for k in self.seq if self.values[k].kind == "input"]
+        placed = set(inputs)
+        results = []
+        for key in self.seq:
+            if self.values[key].kind != "result" or key not in complete:
+                continue
+            stack = [key]  # depth first, operands before the value that uses them
+            while stack:
+                k = stack[-1]
+                if k in placed:
+                    stack.pop()
+                    continue
+                waiting = [o for o in self.ops[self.values[k].op].operands
+                           if o not in placed and self.values[o].kind == "result"]
+                if waiting:
+                    stack.extend(reversed(waiting))
+                else:
+                    placed.add(k)
+                    results.append(k)
+                    stack.pop()
+        order = inputs + results
+        out = self._output_of(order, complete)
+        if out is not None:
+            order.remove(out)
+            order.append(out)
+        return order
+
+    def output_name(self):
+        order = self.statement_order()
+        return order[-1] if order else None
+
+    def _output_of(self, order, complete):
+        """The value the program ends with: the chosen one if it can be last (complete,
+        no complete result uses it), else the last result, else the last input."""
+        if not order:
+            return None
+        if self.output in complete and not self.complete_users(self.output, complete):
+            return self.output
+        results = [k for k in order if self.values[k].kind == "result"]
+        return results[-1] if results else order[-1]
+
+    def users(self, key):
+        """Operator keys that take `key` as an operand."""
+        return [o for o, op in self.ops.items() if key in op.operands]
+
+    def complete_users(self, key, complete=None):
+        complete = self.complete_values() if complete is None else complete
+        return [o for o in self.users(key) if self.complete_op(o, complete)]
+
+    def expression(self, key):
+        op = self.ops[self.values[key].op]
+        return _template(op.symbol).format(*(self.operand_text(k) for k in op.operands))
+
+    def operand_text(self, key):
+        node = self.values[key]
+        return _atom(literal_text(node.number)) if node.kind == "constant" else key
+
+    def to_text(self):
+        lines = []
+        for key in self.statement_order():
+            node = self.values[key]
+            rhs = literal_text(node.number) if node.kind == "input" else self.expression(key)
+            lines.append(f"{key} = {rhs}")
+        return "\n".join(lines)
+
+    # edits -------------------------------------------------------------------
+
+    def add_input(self, position=None, near=None):
+        name = self._fresh_name("x")
+        self.values[name] = ValueNode("input", 1.0)
+        self.seq.append(name)
+        self._place(name, position, near)
+        return name
+
+    def add_op(self, symbol, position=None, near=None):
+        op_arity(symbol)  # refuses unknown symbols
+        key = self._fresh_key("o")
+        self.ops[key] = OpNode(symbol, [None] * op_arity(symbol))
+        self._place("@" + key, position, near)
+        return key
+
+    def connect(self, source, op_key, slot):
+        """Value `source` into operand `slot` of operator `op_key`; EditRefused says why not."""
+        op = self.ops[op_key]
+        if op.operands[slot] is not None:
+            raise EditRefused(
+                f"{self.slot_name(op_key, slot)} of {op.symbol} already takes "
+                f"{self.display(op.operands[slot])}: delete that edge first")
+        if op.result is not None and (source == op.result or op.result in self.ancestors(source)):
+            raise EditRefused(
+                f"that would make a cycle: {self.display(source)} already depends on "
+                f"{op.result}, the result of this {op.symbol}")
+        op.operands[slot] = source
+        if None in op.operands:
+            return None
+        if op.result is None:  # a new result: the latest thing built is the output
+            op.result = self._fresh_name("t")
+            self.values[op.result] = ValueNode("result", op=op_key)
+            self.seq.append(op.result)
+            self.output = op.result
+            if "@" + op_key in self.positions:
+                x, y = self.positions["@" + op_key]
+                self.positions[op.result] = self.free_space(
+                    [x + RESULT_GAP, y], ignore="@" + op_key)
+        return op.result
+
+    def slot_name(self, op_key, slot):
+        labels = port_labels(self.ops[op_key].symbol)
+        return f"the {labels[slot]}" if labels else f"operand {slot + 1}"
+
+    def display(self, key):
+        return self.operand_text(key) if self.values[key].kind == "constant" else key
+
+    def ancestors(self, key):
+        """Every value `key` is computed from (through complete or incomplete operators)."""
+        seen, stack = set(), [key]
+        while stack:
+            node = self.values[stack.pop()]
+            if node.kind != "result":
+                continue
+            for k in self.ops[node.op].operands:
+                if k is not None and k not in seen:
+                    seen.add(k)
+                    stack.append(k)
+        return seen
+
+    def disconnect(self, op_key, slot):
+        self.ops[op_key].operands[slot] = None
+
+    def delete_value(self, key):
+        node = self.values.pop(key)
+        if node.kind == "result":
+            del self.ops[node.op]
+            self.positions.pop("@" + node.op, None)
+        self._forget(key)
+
+    def delete_op(self, op_key):
+        op = self.ops.pop(op_key)
+        self.positions.pop("@" + op_key, None)
+        if op.result is not None:
+            self.values.pop(op.result)
+            self._forget(op.result)
+
+    def _forget(self, key):
+        for op in self.ops.values():
+            op.operands = [None if k == key else k for k in op.operands]
+        if key in self.seq:
+            self.seq.remove(key)
+        self.positions.pop(key, None)
+        if self.output == key:
+            self.output = None
+
+    def set_number(self, name, number):
+        self.values[name].number = number
+
+    def rename(self, old, new):
+        new = new.strip()
+        if new == old:
+            return
+        if not new.isidentifier() or not new.isascii():
+            raise EditRefused(f"'{new}' is not a name: use letters, digits and _, "
+                              "not starting with a digit")
+        if keyword.iskeyword(new) or new in ("True", "False", "None"):
+            raise EditRefused(f"'{new}' is a Python keyword")
+        if new in FUNCTIONS:
+            raise EditRefused(f"'{new}' is a function of the language")
+        if new in self.values:
+            raise EditRefused(f"'{new}' is already the name of another node")
+        node = self.values.pop(old)
+        self.values[new] = node
+        if node.kind == "result":
+            self.ops[node.op].result = new
+        for op in self.ops.values():
+            op.operands = [new if k == old else k for k in op.operands]
+        self.seq = [new if k == old else k for k in self.seq]
+        if old in self.positions:
+            self.positions[new] = self.positions.pop(old)
+        if self.output == old:
+            self.output = new
+
+    def make_output(self, key):
+        node = self.values[key]
+        if node.kind == "constant":
+            raise EditRefused("a constant cannot be the output")
+        if not self.is_complete(key):
+            raise EditRefused(f"{key} is incomplete: connect every operand first")
+        users = [self.ops[o].result for o in self.complete_users(key)]
+        if users:
+            raise EditRefused(f"{', '.join(users)} uses {key}: the output must be a value "
+                              "nothing else uses")
+        self.output = key
+
+    # placement and keys -------------------------------------------------------
+
+    def _place(self, key, position, near=None):
+        if position is None:
+            position = self.free_space(near)
+        self.positions[key] = [float(position[0]), float(position[1])]
+
+    def free_space(self, near=None, ignore=None):
+        """The free spot nearest to `near` (default: below everything placed so far)."""
+        if near is None:
+            if not self.positions:
+                return [40.0, 40.0]
+            near = [min(x for x, _ in self.positions.values()),
+                    max(y for _, y in self.positions.values()) + SPOT[1]]
+        taken = [p for key, p in self.positions.items() if key != ignore]
+        for dx, dy in SPOT_OFFSETS:
+            x, y = near[0] + dx * SPOT[0], near[1] + dy * SPOT[1]
+            if all(abs(x - tx) >= SPOT[0] or abs(y - ty) >= SPOT[1] for tx, ty in taken):
+                return [x, y]
+        return [near[0], max(y for _, y in taken) + SPOT[1]]
+
+    def _fresh_name(self, prefix, taken=()):
+        k = 1
+        while f"{prefix}{k}" in self.values or f"{prefix}{k}" in taken \
+                or f"{prefix}{k}" in FUNCTIONS:
+            k += 1
+        return f"{prefix}{k}"
+
+    def _fresh_key(self, prefix):
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    # snapshots (undo/redo) ----------------------------------------------------
+
+    def to_dict(self):
+        return {
+            "values": {k: [n.kind, n.number, n.op] for k, n in self.values.items()},
+            "ops": {k: [o.symbol, list(o.operands), o.result] for k, o in self.ops.items()},
+            "seq": list(self.seq), "output": self.output,
+            "positions": {k: list(p) for k, p in self.positions.items()},
+            "counter": self.counter,
+        }
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(
+            values={k: ValueNode(*v) for k, v in d["values"].items()},
+            ops={k: OpNode(o[0], list(o[1]), o[2]) for k, o in d["ops"].items()},
+            seq=list(d["seq"]), output=d["output"],
+            positions={k: list(p) for k, p in d["positions"].items()}, counter=d["counter"],
+        )
+
+
+class History:
+    """Undo/redo over snapshots; each entry is whatever the caller restores from."""
+
+    def __init__(self, limit=200):
+        self.entries = []
+        self.index = -1
+        self.limit = limit
+
+    def record(self, entry):
+        if 0 <= self.index and self.entries[self.index] == entry:
+            return
+        del self.entries[self.index + 1:]
+        self.entries.append(entry)
+        if len(self.entries) > self.limit:
+            del self.entries[0]
+        self.index = len(self.entries) - 1
+
+    def replace(self, entry):
+        """The current entry changed without being a step of its own (e.g. a node moved)."""
+        if self.index >= 0:
+            self.entries[self.index] = entry
+        else:
+            self.record(entry)
+
+    def undo(self):
+        if self.index <= 0:
+            return None
+        self.index -= 1
+        return self.entries[self.index]
+
+    def redo(self):
+        if self.index >= len(self.entries) - 1:
+            return None
+        self.index += 1
+        return self.entries[self.index]
