@@ -57,34 +57,41 @@ def group_tree(program, order, ids):
     tree = GroupTree()
     if not program.groups:
         return tree
+    chains = {}  # group name -> its ancestry, one list per group (compared by identity)
+    value_chain = {}
     for v in order:
         name = program.groups.get(v)
         if name is None:
             continue
-        names = ancestry(name)
-        for outer, inner in zip([None] + names, names):
-            if inner not in tree.parent:
-                tree.parent[inner] = outer
-                tree.names.append(inner)
-                tree.outputs[inner] = []
-                tree.sizes[inner] = 0
-        node_ids = [ids[v]] if v.is_leaf else [ids[v], operator_id(ids[v])]
-        for node_id in node_ids:
-            tree.chain[node_id] = names
+        names = chains.get(name)
+        if names is None:
+            names = chains[name] = ancestry(name)
+            for outer, inner in zip([None] + names, names):
+                if inner not in tree.parent:
+                    tree.parent[inner] = outer
+                    tree.names.append(inner)
+                    tree.outputs[inner] = []
+                    tree.sizes[inner] = 0
+        value_chain[v] = names
+        vid = ids[v]
+        tree.chain[vid] = names
+        if not v.is_leaf:
+            tree.chain[operator_id(vid)] = names
         for n in names:
-            tree.sizes[n] += len(node_ids)
+            tree.sizes[n] += 1 if v.is_leaf else 2
     leaving = {}  # value -> groups it leaves
     for v in order:
-        inside = set(tree.chain.get(ids[v], ()))
+        inside = value_chain.get(v, ())
         for p in v.parents:
-            for name in tree.chain.get(ids[p], ()):
-                if name not in inside:
-                    leaving.setdefault(p, set()).add(name)
+            outer = value_chain.get(p)
+            if outer is None or outer is inside:
+                continue
+            leaving.setdefault(p, set()).update(n for n in outer if n not in inside)
     output = order[-1] if order else None
-    if output is not None:
-        leaving.setdefault(output, set()).update(tree.chain.get(ids[output], ()))
+    if output in value_chain:
+        leaving.setdefault(output, set()).update(value_chain[output])
     for v in order:  # topological order, so each group lists its outputs in that order
-        for name in tree.chain.get(ids[v], ()):
+        for name in value_chain.get(v, ()):
             if name in leaving.get(v, ()):
                 tree.outputs[name].append((ids[v], v.label))
     return tree
@@ -117,13 +124,19 @@ def grouped_graph(graph, tree, collapsed):
     collapsed = set(collapsed) & set(tree.names)
     boxed = {}  # flow-node id -> the name of the collapsed group it is drawn in
     framed = set()
+    box_of = {}  # innermost group -> the outermost collapsed group around it, or None
     for node in graph["nodes"]:
-        chain = tree.chain.get(node["id"], ())
-        box = next((name for name in chain if name in collapsed), None)
+        chain = tree.chain.get(node["id"])
+        if chain is None:
+            continue
+        inner = chain[-1]
+        if inner not in box_of:
+            box_of[inner] = next((name for name in chain if name in collapsed), None)
+        box = box_of[inner]
         if box:
             boxed[node["id"]] = box
-        elif chain:
-            framed.add(chain[-1])
+        else:
+            framed.add(inner)
 
     def frame_around(name):
         outer = tree.parent[name]
