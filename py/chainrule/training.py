@@ -4,10 +4,10 @@ The page calls `Trainer.step()` in small chunks between frames, so everything a 
 is here and every step's numbers come back as a plain record for the plots.
 """
 
-import math
 import random
 from dataclasses import dataclass, field
 
+from . import batchgrad
 from .datasets import CLASSIFICATION, DATASETS
 from .engine import Value
 from .nn import MLP
@@ -81,7 +81,8 @@ class Trainer:
         return self.rng.sample(self.data, size)
 
     def loss(self, batch):
-        """The batch's loss as a Value graph (for backprop)."""
+        """The batch's loss as a Value graph: what `step` computes in floats
+        (batchgrad.py), kept as the reference and for looking at."""
         c = self.config
         scores = [self.model([Value(xi) for xi in x]) for x, _ in batch]
         if c.loss == "max-margin":
@@ -94,35 +95,29 @@ class Trainer:
 
     def predict(self, x):
         """The network's output for `x` in plain floats: no graph, for plots and accuracy."""
-        for layer in self.model.layers:
-            x = [_activate(n.nonlin, n.b.data + sum(w.data * xi for w, xi in zip(n.w, x)))
-                 for n in layer.neurons]
-        return x[0]
+        return batchgrad.predict(batchgrad.weights(self.model), x)
+
+    def predict_many(self, xs):
+        layers = batchgrad.weights(self.model)
+        return [batchgrad.predict(layers, x) for x in xs]
 
     def accuracy(self):
+        scores = self.predict_many([x for x, _ in self.data])
         if self.classification:
-            right = sum((self.predict(x) > 0) == (y > 0) for x, y in self.data)
+            right = sum((s > 0) == (y > 0) for s, (_, y) in zip(scores, self.data))
         else:
-            right = sum(abs(self.predict(x) - y) < 0.1 for x, y in self.data)
+            right = sum(abs(s - y) < 0.1 for s, (_, y) in zip(scores, self.data))
         return right / len(self.data)
 
     def step(self):
         """One gradient-descent step on a batch; returns its StepRecord."""
+        c = self.config
         k = len(self.history)
-        loss = self.loss(self.batch())
-        self.model.zero_grad()
-        loss.backward()
+        loss, grads = batchgrad.loss_and_grads(self.model, self.batch(), c.loss, c.alpha)
         lr = self.learning_rate(k)
-        for p in self.model.parameters():
-            p.data -= lr * p.grad
-        record = StepRecord(k + 1, loss.data, self.accuracy(), lr)
+        for p, g in zip(self.model.parameters(), grads):
+            p.grad = g
+            p.data -= lr * g
+        record = StepRecord(k + 1, loss, self.accuracy(), lr)
         self.history.append(record)
         return record
-
-
-def _activate(nonlin, z):
-    if nonlin == "relu":
-        return z if z > 0 else 0.0
-    if nonlin == "tanh":
-        return math.tanh(z)
-    return z
