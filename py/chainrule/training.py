@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from . import batchgrad
 from .datasets import CLASSIFICATION, DATASETS
 from .engine import Value
+from .explain import fmt
+from .expr import MAX_SOURCE_CHARS
 from .nn import MLP
 
 LOSSES = ("max-margin", "mse")
@@ -109,6 +111,21 @@ class Trainer:
             right = sum(abs(s - y) < 0.1 for s, (_, y) in zip(scores, self.data))
         return right / len(self.data)
 
+    def sample_source(self, index):
+        """Program text for sample `index`: the network with the current weights on its x,
+        then this sample's loss L (for max-margin without the L2 term, which belongs to
+        the batch). Weights are rounded only when the full text would not fit the editor."""
+        x, y = self.data[index]
+        for digits in (None, 4):
+            if self.config.loss == "mse":
+                text = self.model.source(x, y, digits=digits)
+            else:
+                text = self.model.source(x, digits=digits)
+                text += f"y = {fmt(float(y))}\nL = relu(1 - y*{_last_name(text)})\n"
+            if len(text) <= MAX_SOURCE_CHARS:
+                break
+        return text
+
     def step(self):
         """One gradient-descent step on a batch; returns its StepRecord."""
         c = self.config
@@ -121,3 +138,11 @@ class Trainer:
         record = StepRecord(k + 1, loss, self.accuracy(), lr)
         self.history.append(record)
         return record
+
+
+def _last_name(text):
+    """The name the last assignment in program `text` binds."""
+    for line in reversed(text.splitlines()):
+        if "=" in line and not line.lstrip().startswith("#"):
+            return line.split("=", 1)[0].strip()
+    raise ValueError("no assignment in the text")
