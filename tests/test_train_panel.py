@@ -168,7 +168,7 @@ def test_plots_take_no_text_but_numbers():
     trainer = Trainer()
     for svg in (loss_svg([trainer.step()]), boundary_svg(trainer.predict_many, trainer.data)):
         words = set(re.findall(r">([^<]+)<", svg))
-        assert all(re.fullmatch(r"[-+.\de]+|x1|x2|step|loss", w) for w in words), words
+        assert all(re.fullmatch(r"[-+.\de]+|x1|x2|step|loss|dashed: accuracy, 0 to 100%", w) for w in words), words
 
 
 @pytest.mark.parametrize("loss", ["max-margin", "mse"])
@@ -194,3 +194,17 @@ def test_a_big_network_is_inspected_with_rounded_weights():
     text = trainer.sample_source(0)
     assert len(text) <= 20_000
     parse(text)
+
+
+def test_the_summary_shows_the_last_step():
+    from chainrule.training_run import summary
+
+    trainer = Trainer()
+    assert summary(trainer)["train-loss"] == "–"
+    record = trainer.step()
+    shown = summary(trainer)
+    assert shown["train-step-count"] == "1" and float(shown["train-loss"]) == pytest.approx(
+        record.loss, rel=1e-3)
+    assert shown["train-accuracy"] == f"{round(record.accuracy * 100)}%"
+    sine = Trainer(TrainConfig(dataset="sine", shape=(1, 4, 1), loss="mse"))
+    assert summary(sine)["train-accuracy-label"] == "within 0.1"

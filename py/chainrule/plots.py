@@ -52,8 +52,9 @@ class Frame:
                 f'transform="rotate(-90 12 {TOP + self.h / 2})">{yname}</text></g>')
 
 
-def loss_svg(history):
-    """The loss of every step (and the accuracy, 0 to 1 on the same height, dashed)."""
+def loss_svg(history, score="accuracy"):
+    """The loss of every step, and dashed the `score` (accuracy, or for a regression the
+    share of samples fitted within 0.1) from 0 to 100% over the same height."""
     if not history:
         return _svg("Loss per step: no steps yet", Frame(0, 1, 0, 1).axes("step", "loss"))
     losses = [r.loss for r in history if math.isfinite(r.loss)] or [1.0]
@@ -68,6 +69,8 @@ def loss_svg(history):
     last = history[-1]
     return _svg(f"Loss per step: {len(history)} steps, loss now {last.loss:.4g}",
                 frame.axes("step", "loss")
+                + f'<text class="plot__legend" x="{WIDTH - RIGHT}" y="{TOP + 8}" '
+                f'text-anchor="end">dashed: {score}, 0 to 100%</text>'
                 + f'<polyline class="plot__loss" data-series="loss" points="{loss}"/>'
                 + f'<polyline class="plot__accuracy" data-series="accuracy" points="{acc}"/>')
 

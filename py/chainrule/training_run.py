@@ -63,3 +63,14 @@ class TrainingRun:
         if self.step_ms is None:
             return ""
         return f"{self.step_ms:.1f} ms/step"
+
+
+def summary(trainer):
+    """{testid: text} of the panel's numbers after the last step."""
+    last = trainer.history[-1] if trainer.history else None
+    return {
+        "train-step-count": str(len(trainer.history)),
+        "train-loss": "–" if last is None else f"{last.loss:.4g}",
+        "train-accuracy": "–" if last is None else f"{last.accuracy:.0%}",
+        "train-accuracy-label": "accuracy" if trainer.classification else "within 0.1",
+    }
