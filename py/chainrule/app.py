@@ -694,7 +694,9 @@ class Training:
         trainer = self.run.trainer
         for testid, text in summary(trainer).items():
             by_testid(testid).textContent = text
-        by_testid("train-rate").textContent = self.run.rate_text()
+        rate = by_testid("train-rate")
+        rate.textContent = self.run.rate_text()
+        rate.dataset.stepMs = repr(self.run.step_ms)  # for bench/train.py
         if not self.panel.open:
             return
         if self.run.due("loss", force):
