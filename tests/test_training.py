@@ -164,7 +164,10 @@ def test_the_float_backprop_matches_the_value_graph_and_torch(config):
     assert grads == pytest.approx([t.grad.item() for t in tensors], rel=1e-9, abs=1e-12)
 
 
-def test_predict_many_is_predict_for_each():
-    trainer = Trainer()
+@pytest.mark.parametrize("config", [dict(), dict(activation="tanh", shape=(2, 5, 3, 1))])
+def test_predict_many_is_predict_for_each(config):
+    trainer = Trainer(TrainConfig(**config))
+    trainer.step()
     xs = [x for x, _ in trainer.data]
     assert trainer.predict_many(xs) == [trainer.predict(x) for x in xs]
+    assert trainer.predict_many([]) == []

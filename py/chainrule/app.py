@@ -661,12 +661,19 @@ class Training:
         self.timer = None
         if not self.run.running:
             return
-        self.run.chunk()
-        if self.run.running:
-            self.show()
-            self.schedule()
-        else:  # the step limit
-            self.pause()
+        # One thing per task, each well under a frame or two: a plot that is due, or a
+        # chunk of steps (whose budget is for the steps alone).
+        if self.panel.open and self.run.due("boundary"):
+            self.show_boundary()
+        elif self.panel.open and self.run.due("loss"):
+            self.show_loss()
+        else:
+            self.run.chunk()
+            if not self.run.running:  # the step limit
+                self.pause()
+                return
+            self.show_numbers()
+        self.schedule()
 
     def pause(self):
         if self.timer is not None:
@@ -690,25 +697,34 @@ class Training:
         self.show(force=True)
 
     def show(self, force=False):
-        """The numbers always; the pictures at their own pace, and only if they are seen."""
-        trainer = self.run.trainer
-        for testid, text in summary(trainer).items():
+        """The numbers, and the pictures if they are seen (`force`: at once)."""
+        self.show_numbers()
+        if self.panel.open:
+            if self.run.due("loss", force):
+                self.show_loss()
+            if self.run.due("boundary", force):
+                self.show_boundary()
+
+    def show_numbers(self):
+        for testid, text in summary(self.run.trainer).items():
             by_testid(testid).textContent = text
         rate = by_testid("train-rate")
         rate.textContent = self.run.rate_text()
         rate.dataset.stepMs = repr(self.run.step_ms)  # for bench/train.py
-        if not self.panel.open:
-            return
-        if self.run.due("loss", force):
-            by_testid("loss-plot").innerHTML = loss_svg(
-                trainer.history, "accuracy" if trainer.classification else "within 0.1")
-        if self.run.due("boundary", force):
-            flat = not trainer.classification
-            by_testid("boundary-plot").hidden = flat
-            by_testid("fit-plot").hidden = not flat
-            picture = fit_svg if flat else boundary_svg
-            by_testid("fit-plot" if flat else "boundary-plot").innerHTML = picture(
-                trainer.predict_many, trainer.data)
+
+    def show_loss(self):
+        trainer = self.run.trainer
+        by_testid("loss-plot").innerHTML = loss_svg(
+            trainer.history, "accuracy" if trainer.classification else "within 0.1")
+
+    def show_boundary(self):
+        trainer = self.run.trainer
+        flat = not trainer.classification
+        by_testid("boundary-plot").hidden = flat
+        by_testid("fit-plot").hidden = not flat
+        picture = fit_svg if flat else boundary_svg
+        by_testid("fit-plot" if flat else "boundary-plot").innerHTML = picture(
+            trainer.predict_many, trainer.data)
 
     # inspect -------------------------------------------------------------------
 

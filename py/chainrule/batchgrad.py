@@ -44,6 +44,26 @@ def predict(layers, x):
     return forward(layers, x)[-1][0]
 
 
+def predict_many(layers, xs):
+    """`predict` for every x in `xs`, a layer at a time over all of them (the same sums in
+    the same order, so the same floats): several times faster for a plot's grid."""
+    columns = [list(c) for c in zip(*xs)]
+    for nonlin, neurons in layers:
+        z = []
+        for b, ws in neurons:
+            acc = [b] * len(xs)
+            for w, column in zip(ws, columns):
+                acc = [a + w * c for a, c in zip(acc, column)]
+            z.append(acc)
+        if nonlin == "relu":
+            columns = [[0.0 if a < 0 else a for a in zs] for zs in z]
+        elif nonlin == "tanh":
+            columns = [[math.tanh(a) for a in zs] for zs in z]
+        else:
+            columns = z
+    return columns[0] if xs else []
+
+
 def loss_and_grads(model, batch, loss="max-margin", alpha=1e-4):
     """(loss, [gradient of each of model.parameters()]) for `batch`, as Trainer.loss()."""
     layers = weights(model)

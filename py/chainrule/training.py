@@ -100,8 +100,7 @@ class Trainer:
         return batchgrad.predict(batchgrad.weights(self.model), x)
 
     def predict_many(self, xs):
-        layers = batchgrad.weights(self.model)
-        return [batchgrad.predict(layers, x) for x in xs]
+        return batchgrad.predict_many(batchgrad.weights(self.model), xs)
 
     def accuracy(self):
         scores = self.predict_many([x for x, _ in self.data])
