@@ -8,7 +8,8 @@ comparison, the same step through a Value graph (Trainer.loss + backward), plus 
 steps the defaults take to reach 95% training accuracy. Browser: the Train button runs
 for a few seconds; the page's own clock of a step (data-step-ms, Python's time per step,
 a running average sampled every 250 ms) and steps per second of wall time, which also
-holds the plots' redraws and the browser's turns between chunks.
+holds the plots' redraws and the browser's turns between chunks; and the page's long
+tasks (over 50 ms, when input would wait) while training.
 """
 
 import argparse
@@ -26,6 +27,12 @@ from render import app_page, spread  # noqa: E402
 from chainrule.training import Trainer  # noqa: E402
 
 STEP_MS = "Number(document.querySelector('[data-testid=\"train-rate\"]').dataset.stepMs)"
+WATCH_LONG_TASKS = """() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+    }).observe({type: 'longtask'});
+}"""
 STEPS = "Number(document.querySelector('[data-testid=\"train-step-count\"]').textContent)"
 
 
@@ -54,6 +61,7 @@ def browser(seconds, runs):
     samples, rates = [], []
     with app_page() as page:
         page.click('[data-testid="train-panel"] summary')
+        page.evaluate(WATCH_LONG_TASKS)
         for _ in range(runs):
             page.click('[data-testid="train-reset"]')
             before, started = page.evaluate(STEPS), time.monotonic()
@@ -63,7 +71,8 @@ def browser(seconds, runs):
                 samples.append(page.evaluate(STEP_MS))
             page.click('[data-testid="train"]')
             rates.append((page.evaluate(STEPS) - before) / (time.monotonic() - started))
-    return samples, rates
+        long_tasks = page.evaluate("window.longTasks")
+    return samples, rates, long_tasks, runs * seconds
 
 
 def main():
@@ -77,9 +86,11 @@ def main():
           f"({1000 / statistics.median(times):.0f} steps/s)")
     print(f"  CPython, Value graph      {spread(graph_times, '6.2f')} ms (loss + backward only)")
     print(f"  steps to 95% accuracy     {first_95}")
-    samples, rates = browser(args.seconds, args.runs)
+    samples, rates, long_tasks, seconds = browser(args.seconds, args.runs)
     print(f"  browser, a step's own     {spread(samples, '6.2f')} ms")
     print(f"  browser, while training   {spread(rates, '6.0f')} steps/s of wall time")
+    longest = f", the longest {max(long_tasks):.0f} ms" if long_tasks else ""
+    print(f"  long tasks while training {len(long_tasks)} in {seconds:.0f} s{longest}")
 
 
 if __name__ == "__main__":

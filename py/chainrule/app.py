@@ -588,6 +588,8 @@ class Training:
         page.listen(by_testid("train-step"), "click", lambda e: self.one_step())
         page.listen(by_testid("train-reset"), "click", lambda e: self.reset())
         page.listen(by_testid("train-inspect"), "click", lambda e: self.inspect())
+        page.listen(by_testid("train-sample"), "keydown",
+                    lambda e: e.key == "Enter" and self.inspect())
         page.listen(self.panel, "toggle", lambda e: self.show(force=True))
 
     # the form ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """An MLP's batch loss and its gradients in plain floats: backprop written out by hand.
 
 Training builds no Value graph: a graph for a 32-sample batch of a 2-8-8-1 net has
-~10,000 nodes, and making them is most of a step's time in Pyodide. The arithmetic is
+~6,700 nodes, and making them is most of a step's time. The arithmetic is
 the graph's, in the graph's order, so the loss is the same float and the gradients agree
 to rounding (tests/test_training.py checks both against `Trainer.loss()` and PyTorch).
 """
