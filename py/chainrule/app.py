@@ -584,7 +584,8 @@ class Training:
         page.listen(self.form, "change", self.on_change)
         page.listen(self.form, "keydown", self.on_form_key)
         page.listen(self.form, "submit", lambda e: e.preventDefault())
-        page.listen(self.button, "click", lambda e: self.pause() if self.run.running else self.play())
+        page.listen(self.button, "click",
+                    lambda e: self.pause() if self.run.running else self.play())
         page.listen(by_testid("train-step"), "click", lambda e: self.one_step())
         page.listen(by_testid("train-reset"), "click", lambda e: self.reset())
         page.listen(by_testid("train-inspect"), "click", lambda e: self.inspect())

@@ -14,7 +14,8 @@ CLASS = {-1.0: "plot__neg", 1.0: "plot__pos"}
 
 def _svg(label, body):
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="plot" '
-            f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}" preserveAspectRatio="xMidYMid meet">{body}</svg>')
+            f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}" '
+            f'preserveAspectRatio="xMidYMid meet">{body}</svg>')
 
 
 def _n(v):

@@ -81,7 +81,8 @@ def for_dataset(fields, dataset):
     max-margin."""
     fields = dict(fields, dataset=dataset)
     rest = fields["shape"].strip().split("-")[1:]
-    fields["shape"] = "-".join([str(INPUTS[dataset]), *rest]) if rest else f"{INPUTS[dataset]}-8-8-1"
+    inputs = str(INPUTS[dataset])
+    fields["shape"] = "-".join([inputs, *rest]) if rest else f"{inputs}-8-8-1"
     regression = dataset not in CLASSIFICATION
     fields["loss"] = "mse" if regression else "max-margin"
     fields["learning_rate"] = "0.1" if regression else "0.5"
