@@ -70,6 +70,11 @@ def test_train_then_pause_leaves_a_falling_loss_curve_and_a_boundary(page, app_u
         "circle.plot__pos").count()
     expect(by_testid(page, "fit-plot")).to_be_hidden()
 
+    by_testid(page, "train-reset").click()
+    expect(by_testid(page, "train-step-count")).to_have_text("0")
+    expect(by_testid(page, "train-loss")).to_have_text("–")
+    expect(by_testid(page, "loss-plot").locator("polyline")).to_have_count(0)
+
 
 def expect_text(page, part):
     """The editor's text comes to hold `part`."""
