@@ -68,12 +68,16 @@ def loss_svg(history, score="accuracy"):
     loss = " ".join(f"{_n(frame.x(r.step))},{_n(frame.y(clamp(r.loss)))}" for r in history)
     acc = " ".join(f"{_n(frame.x(r.step))},{_n(frame.y(r.accuracy * top))}" for r in history)
     last = history[-1]
+    # The latest step as a dot too: a single step draws no line.
+    now = (f'<circle class="plot__now" cx="{_n(frame.x(last.step))}" '
+           f'cy="{_n(frame.y(clamp(last.loss)))}" r="2.5"/>')
     return _svg(f"Loss per step: {len(history)} steps, loss now {last.loss:.4g}",
                 frame.axes("step", "loss")
                 + f'<text class="plot__legend" x="{WIDTH - RIGHT}" y="{TOP + 8}" '
                 f'text-anchor="end">dashed: {score}, 0 to 100%</text>'
                 + f'<polyline class="plot__loss" data-series="loss" points="{loss}"/>'
-                + f'<polyline class="plot__accuracy" data-series="accuracy" points="{acc}"/>')
+                + f'<polyline class="plot__accuracy" data-series="accuracy" points="{acc}"/>'
+                + now)
 
 
 def _bounds(values, pad=0.25):
