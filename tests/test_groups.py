@@ -232,3 +232,13 @@ def test_export_draws_boxes_and_frames(mlp):
     svg = graph_svg(mlp.whole_view())
     assert 'data-id="g:L1.N0"' in svg and 'stroke-dasharray="6 4"' in svg
     assert ">L2.N5<" in svg and ">h2_5<" in svg
+
+
+@pytest.mark.parametrize("loss", ["max-margin", "mse"])
+def test_an_inspected_training_sample_keeps_its_loss_out_of_the_last_neuron(loss):
+    from chainrule.training import TrainConfig, Trainer
+
+    program = parse(Trainer(TrainConfig(loss=loss)).sample_source(0))
+    grouped = {v.label: name for v, name in program.groups.items() if v.label}
+    assert grouped["h3_0"] == "L3.N0" and grouped["w1_0_0"] == "L1.N0"
+    assert "L" not in grouped and "y" not in grouped

@@ -117,3 +117,57 @@ def test_the_gradient_check_catches_a_wrong_derivative(monkeypatch):
     monkeypatch.setattr(engine, "TANH", wrong)
     checks = check("x = 0.5\ntanh(x)")
     assert not checks[0].ok and checks[0].error > 0.1
+
+
+@pytest.mark.parametrize("config", [
+    dict(), dict(loss="mse"), dict(activation="tanh"),
+    dict(dataset="sine", shape=(1, 6, 5, 1), loss="mse", activation="tanh"),
+    dict(shape=(2, 3, 1), batch_size=0),
+])
+def test_the_float_backprop_matches_the_value_graph_and_torch(config):
+    import torch
+
+    from chainrule.batchgrad import loss_and_grads
+
+    trainer = Trainer(TrainConfig(**config))
+    for _ in range(5):  # away from the initial weights, some ReLUs dead
+        trainer.step()
+    batch = trainer.batch()
+    loss, grads = loss_and_grads(trainer.model, batch, trainer.config.loss, trainer.config.alpha)
+    graph = trainer.loss(batch)
+    trainer.model.zero_grad()
+    graph.backward()
+    params = trainer.model.parameters()
+    assert loss == graph.data
+    assert grads == pytest.approx([p.grad for p in params], rel=1e-9, abs=1e-12)
+
+    tensors = [torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in params]
+    it = iter(tensors)
+    layers = [[([next(it) for _ in n.w], next(it)) for n in layer.neurons]
+              for layer in trainer.model.layers]
+    act = {"relu": torch.relu, "tanh": torch.tanh, None: lambda t: t}
+    scores = []
+    for x, _ in batch:
+        h = [torch.tensor(c, dtype=torch.float64) for c in x]
+        for layer, model_layer in zip(layers, trainer.model.layers):
+            h = [act[n.nonlin](sum((w * xi for w, xi in zip(ws, h)), b))
+                 for (ws, b), n in zip(layer, model_layer.neurons)]
+        scores.append(h[0])
+    ys = [y for _, y in batch]
+    if trainer.config.loss == "max-margin":
+        total = sum(torch.relu(1 - y * s) for y, s in zip(ys, scores)) / len(ys)
+        total = total + trainer.config.alpha * sum(t * t for t in tensors)
+    else:
+        total = sum((s - y) ** 2 for y, s in zip(ys, scores)) / len(ys)
+    total.backward()
+    assert loss == pytest.approx(total.item(), rel=1e-12)
+    assert grads == pytest.approx([t.grad.item() for t in tensors], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("config", [dict(), dict(activation="tanh", shape=(2, 5, 3, 1))])
+def test_predict_many_is_predict_for_each(config):
+    trainer = Trainer(TrainConfig(**config))
+    trainer.step()
+    xs = [x for x, _ in trainer.data]
+    assert trainer.predict_many(xs) == [trainer.predict(x) for x in xs]
+    assert trainer.predict_many([]) == []

@@ -17,13 +17,17 @@ import chainrule
 from chainrule.canvas_edit import CanvasEditor, EditRefused
 from chainrule.canvas_program import OP_TITLES, PALETTE
 from chainrule.export_svg import graph_svg
-from chainrule.expr import ExprError
+from chainrule.expr import MAX_SOURCE_CHARS, ExprError
 from chainrule.gradcheck import gradient_check, report_html
 from chainrule.inputs_panel import panel_html, slider_attributes
+from chainrule.plots import boundary_svg, fit_svg, loss_svg
 from chainrule.presets import DEFAULT, PRESETS
 from chainrule.scripts import python_script, pytorch_script
 from chainrule.session import Session
 from chainrule.share import SharedState, ShareError, decode, encode, is_shared
+from chainrule.train_form import FormError, for_dataset, read_config, rebuilds
+from chainrule.training import TrainConfig, Trainer
+from chainrule.training_run import TrainingRun, summary
 from chainrule.tuning import InputError, decimals, literal_text, read_number
 
 STORAGE_KEY = "chainrule:text"
@@ -149,6 +153,8 @@ class Page:
         self.listen(by_testid("grad-check"), "click", self.on_grad_check)
         self.listen(by_testid("shortcuts-button"), "click", lambda e: self.on_shortcuts())
         self.start_editing_tools()
+        self.training = Training(self)
+        self.training.start()
         self.show_theme()
         if not js.matchMedia(WIDE_WINDOW).matches:
             by_testid("inputs").open = False
@@ -797,6 +803,193 @@ class Page:
                                          "G expands it."))
         self.explanation.replaceChildren(*blocks)
         by_testid("expand-current").disabled = s.step_group is None
+
+
+class Training:
+    """The Train panel: its form, training in chunks on a timer, the plots, Inspect."""
+
+    FIELDS = ("dataset", "shape", "activation", "loss", "learning_rate", "decay", "batch_size")
+
+    def __init__(self, page):
+        self.page = page
+        self.panel = by_testid("train-panel")
+        self.form = by_testid("train-form")
+        self.button = by_testid("train")
+        self.config = TrainConfig()
+        self.run = TrainingRun(Trainer(self.config), js.performance.now)
+        self.timer = None
+        self.next_chunk = page.keep(lambda: self.on_chunk())
+
+    def start(self):
+        page = self.page
+        page.listen(self.form, "change", self.on_change)
+        page.listen(self.form, "keydown", self.on_form_key)
+        page.listen(self.form, "submit", lambda e: e.preventDefault())
+        page.listen(self.button, "click",
+                    lambda e: self.pause() if self.run.running else self.play())
+        page.listen(by_testid("train-step"), "click", lambda e: self.one_step())
+        page.listen(by_testid("train-reset"), "click", lambda e: self.reset())
+        page.listen(by_testid("train-inspect"), "click", lambda e: self.inspect())
+        page.listen(by_testid("train-sample"), "keydown",
+                    lambda e: e.key == "Enter" and self.inspect())
+        page.listen(self.panel, "toggle", lambda e: self.show(force=True))
+
+    # the form ------------------------------------------------------------------
+
+    def element(self, name):
+        return self.form.elements.namedItem(name)
+
+    def fields(self):
+        return {name: (self.element(name).checked if name == "decay" else self.element(name).value)
+                for name in self.FIELDS}
+
+    def on_form_key(self, event):
+        if event.key == "Enter" and event.target.tagName == "INPUT":
+            event.preventDefault()
+            self.apply(self.fields())
+
+    def on_change(self, event):
+        fields = self.fields()
+        if event.target.name == "dataset":
+            fields = for_dataset(fields, fields["dataset"])
+            for name in ("shape", "loss", "learning_rate"):
+                self.element(name).value = fields[name]
+        self.apply(fields)
+
+    def apply(self, fields):
+        """A valid form becomes the config (a new network if its shape or data changed);
+        a bad one is reported and changes nothing, training included."""
+        try:
+            config = read_config(fields, self.config)
+        except FormError as error:
+            self.show_error(error.field, error.message)
+            return
+        self.show_error(None, "")
+        if config == self.config:
+            return
+        if rebuilds(self.config, config):
+            self.pause()
+            self.run = TrainingRun(Trainer(config), js.performance.now)
+            by_testid("train-sample").max = str(len(self.run.trainer.data) - 1)
+        else:
+            self.run.trainer.config = config
+        self.config = config
+        self.show(force=True)
+
+    def show_error(self, field, message):
+        box = by_testid("train-error")
+        box.textContent = message
+        box.hidden = not message
+        for name in self.FIELDS:
+            if name == field:
+                self.element(name).setAttribute("aria-invalid", "true")
+            else:
+                self.element(name).removeAttribute("aria-invalid")
+
+    # training ------------------------------------------------------------------
+
+    def play(self):
+        if self.run.at_limit:
+            self.page.toast("Training stops here: reset the weights to train again")
+            return
+        self.run.running = True
+        self.button.dataset.training = "true"
+        self.button.textContent = "⏸ Pause"
+        self.schedule()
+
+    def schedule(self):
+        # A task per chunk: the browser handles input and paints between two of them.
+        self.timer = js.setTimeout(self.next_chunk, 0)
+
+    def on_chunk(self):
+        self.timer = None
+        if not self.run.running:
+            return
+        # One thing per task, each well under a frame or two: a plot that is due, or a
+        # chunk of steps (whose budget is for the steps alone).
+        if self.panel.open and self.run.due("boundary"):
+            self.show_boundary()
+        elif self.panel.open and self.run.due("loss"):
+            self.show_loss()
+        else:
+            self.run.chunk()
+            if not self.run.running:  # the step limit
+                self.pause()
+                return
+            self.show_numbers()
+        self.schedule()
+
+    def pause(self):
+        if self.timer is not None:
+            js.clearTimeout(self.timer)
+            self.timer = None
+        was_running = self.run.running
+        self.run.running = False
+        self.button.dataset.training = "false"
+        self.button.textContent = "▶ Train"
+        if was_running:
+            self.show(force=True)
+
+    def one_step(self):
+        self.pause()
+        self.run.step()
+        self.show(force=True)
+
+    def reset(self):
+        self.pause()
+        self.run.trainer.reset_weights()
+        self.show(force=True)
+
+    def show(self, force=False):
+        """The numbers, and the pictures if they are seen (`force`: at once)."""
+        self.show_numbers()
+        if self.panel.open:
+            if self.run.due("loss", force):
+                self.show_loss()
+            if self.run.due("boundary", force):
+                self.show_boundary()
+
+    def show_numbers(self):
+        for testid, text in summary(self.run.trainer).items():
+            by_testid(testid).textContent = text
+        rate = by_testid("train-rate")
+        rate.textContent = self.run.rate_text()
+        rate.dataset.stepMs = repr(self.run.step_ms)  # for bench/train.py
+
+    def show_loss(self):
+        trainer = self.run.trainer
+        by_testid("loss-plot").innerHTML = loss_svg(
+            trainer.history, "accuracy" if trainer.classification else "within 0.1")
+
+    def show_boundary(self):
+        trainer = self.run.trainer
+        flat = not trainer.classification
+        by_testid("boundary-plot").hidden = flat
+        by_testid("fit-plot").hidden = not flat
+        picture = fit_svg if flat else boundary_svg
+        by_testid("fit-plot" if flat else "boundary-plot").innerHTML = picture(
+            trainer.predict_many, trainer.data)
+
+    # inspect -------------------------------------------------------------------
+
+    def inspect(self):
+        trainer = self.run.trainer
+        field = by_testid("train-sample")
+        text = field.value.strip()
+        last = len(trainer.data) - 1
+        if not text.isdigit() or int(text) > last:
+            self.show_error(None, f"Pick a sample from 0 to {last}.")
+            field.setAttribute("aria-invalid", "true")
+            return
+        field.removeAttribute("aria-invalid")
+        self.show_error(None, "")
+        self.pause()
+        source = trainer.sample_source(int(text))
+        if len(source) > MAX_SOURCE_CHARS:
+            self.show_error(None, "This network is too big to inspect in the editor: "
+                                  "try fewer or narrower hidden layers.")
+            return
+        self.page.use_text(source)
 
 
 def text_block(testid, text):

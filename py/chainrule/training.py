@@ -4,12 +4,14 @@ The page calls `Trainer.step()` in small chunks between frames, so everything a 
 is here and every step's numbers come back as a plain record for the plots.
 """
 
-import math
 import random
 from dataclasses import dataclass, field
 
+from . import batchgrad
 from .datasets import CLASSIFICATION, DATASETS
 from .engine import Value
+from .explain import fmt
+from .expr import MAX_SOURCE_CHARS
 from .nn import MLP
 
 LOSSES = ("max-margin", "mse")
@@ -81,7 +83,8 @@ class Trainer:
         return self.rng.sample(self.data, size)
 
     def loss(self, batch):
-        """The batch's loss as a Value graph (for backprop)."""
+        """The batch's loss as a Value graph: what `step` computes in floats
+        (batchgrad.py), kept as the reference and for looking at."""
         c = self.config
         scores = [self.model([Value(xi) for xi in x]) for x, _ in batch]
         if c.loss == "max-margin":
@@ -94,35 +97,52 @@ class Trainer:
 
     def predict(self, x):
         """The network's output for `x` in plain floats: no graph, for plots and accuracy."""
-        for layer in self.model.layers:
-            x = [_activate(n.nonlin, n.b.data + sum(w.data * xi for w, xi in zip(n.w, x)))
-                 for n in layer.neurons]
-        return x[0]
+        return batchgrad.predict(batchgrad.weights(self.model), x)
+
+    def predict_many(self, xs):
+        return batchgrad.predict_many(batchgrad.weights(self.model), xs)
 
     def accuracy(self):
+        scores = self.predict_many([x for x, _ in self.data])
         if self.classification:
-            right = sum((self.predict(x) > 0) == (y > 0) for x, y in self.data)
+            right = sum((s > 0) == (y > 0) for s, (_, y) in zip(scores, self.data))
         else:
-            right = sum(abs(self.predict(x) - y) < 0.1 for x, y in self.data)
+            right = sum(abs(s - y) < 0.1 for s, (_, y) in zip(scores, self.data))
         return right / len(self.data)
+
+    def sample_source(self, index):
+        """Program text for sample `index`: the network with the current weights on its x,
+        then this sample's loss L (for max-margin without the L2 term, which belongs to
+        the batch). Weights are rounded only when the full text would not fit the editor."""
+        x, y = self.data[index]
+        for digits in (None, 4):
+            if self.config.loss == "mse":
+                text = self.model.source(x, y, digits=digits)
+            else:
+                text = self.model.source(x, digits=digits)
+                # the blank line ends the last neuron's `# group:` block
+                text += f"\ny = {fmt(float(y))}\nL = relu(1 - y*{_last_name(text)})\n"
+            if len(text) <= MAX_SOURCE_CHARS:
+                break
+        return text
 
     def step(self):
         """One gradient-descent step on a batch; returns its StepRecord."""
+        c = self.config
         k = len(self.history)
-        loss = self.loss(self.batch())
-        self.model.zero_grad()
-        loss.backward()
+        loss, grads = batchgrad.loss_and_grads(self.model, self.batch(), c.loss, c.alpha)
         lr = self.learning_rate(k)
-        for p in self.model.parameters():
-            p.data -= lr * p.grad
-        record = StepRecord(k + 1, loss.data, self.accuracy(), lr)
+        for p, g in zip(self.model.parameters(), grads):
+            p.grad = g
+            p.data -= lr * g
+        record = StepRecord(k + 1, loss, self.accuracy(), lr)
         self.history.append(record)
         return record
 
 
-def _activate(nonlin, z):
-    if nonlin == "relu":
-        return z if z > 0 else 0.0
-    if nonlin == "tanh":
-        return math.tanh(z)
-    return z
+def _last_name(text):
+    """The name the last assignment in program `text` binds."""
+    for line in reversed(text.splitlines()):
+        if "=" in line and not line.lstrip().startswith("#"):
+            return line.split("=", 1)[0].strip()
+    raise ValueError("no assignment in the text")
