@@ -161,15 +161,22 @@ def fake_dagre(request):
                       for i, n in enumerate(request["nodes"])]}
 
 
-def test_the_view_uses_the_sessions_ids_and_draws_the_rest_as_extra_nodes():
+def product_on_a_new_canvas():
+    """An editor on a new graph with x1 * x2 built, and a session: (editor, session,
+    (x1, x2, the operator))."""
     editor = CanvasEditor()
     editor.new_graph()
-    session = Session(fake_dagre)
     m = editor.model
     x1, x2 = m.add_input(), m.add_input()
     op = m.add_op("*")
     m.connect(x1, op, 0)
     m.connect(x2, op, 1)
+    return editor, Session(fake_dagre), (x1, x2, op)
+
+
+def test_the_view_uses_the_sessions_ids_and_draws_the_rest_as_extra_nodes():
+    editor, session, (x1, x2, op) = product_on_a_new_canvas()
+    m = editor.model
     m.connect(m.add_input(), m.add_op("+"), 0)  # incomplete
     session.load(m.to_text())
     view = editor.view(session, fake_dagre)
@@ -218,14 +225,8 @@ def test_an_empty_program_is_a_normal_session_state():
 
 
 def test_tuning_recomputes_the_statements_the_output_does_not_use():
-    editor = CanvasEditor()
-    editor.new_graph()
-    session = Session(fake_dagre)
+    editor, session, (x1, x2, op) = product_on_a_new_canvas()  # t1 = x1 * x2
     m = editor.model
-    x1, x2 = m.add_input(), m.add_input()
-    op = m.add_op("*")
-    m.connect(x1, op, 0)
-    m.connect(x2, op, 1)  # t1 = x1 * x2
     m.connect(x1, m.add_op("neg"), 0)  # t2 = -x1, now the output: t1 is not used by it
     session.load(m.to_text())
     assert session.program.output.label == "t2"
