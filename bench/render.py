@@ -1,4 +1,5 @@
-"""How fast the graph appears: cold first node visible, and submit -> painted by size.
+"""How fast the graph appears: cold first node visible, submit -> painted by size, and
+the MLP preset collapsed by neuron (submit, expand one neuron, collapse it again).
 
     .venv/bin/python bench/render.py [--runs 5]      (after `make build`)
 
@@ -140,6 +141,10 @@ def main():
             ready.append(page.evaluate("window.readyAt"))
             for name, text in WORKLOADS.items():
                 submit[name].append(page.evaluate(SUBMIT, text))
+            # From a small graph, as from the examples menu (tearing down the 2,000-node
+            # graph first would add its own cost).
+            page.evaluate(SUBMIT, PRESETS["sanity"][1])
+            page.wait_for_timeout(300)
             collapsed.append(page.evaluate(SUBMIT, PRESETS["mlp"][1]))
             page.wait_for_timeout(300)
             expand.append(page.evaluate(TOGGLE, "L2.N7"))
