@@ -10,6 +10,7 @@ from hypothesis import given, strategies as st
 from chainrule.share import PREFIX, SharedState, ShareError, decode, encode
 from chainrule.session import Session
 from dagre_node import run_dagre
+from test_session import apply
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
 
@@ -67,8 +68,7 @@ def test_go_to_lands_on_a_step_with_the_same_grads_as_stepping():
     for _ in range(4):
         stepped.step()
     screen = {k: dict(v) for k, v in jumped.whole_view()["cells"].items()}
-    for item, patch in jumped.go_to(4).items():
-        screen.setdefault(item, {}).update(patch)
+    apply(screen, jumped.go_to(4))
     assert jumped.position == 4
     assert stepped.whole_view()["cells"] == jumped.whole_view()["cells"]
     assert {k: v.get("hl", "") for k, v in screen.items() if v.get("hl")} == \

@@ -10,6 +10,7 @@ from chainrule.session import Session
 from chainrule.tuning import (InputError, LiteralText, Scrub, literal_text, read_number,
                               slider_range)
 from dagre_node import run_dagre
+from test_session import apply
 from torch_oracle import mirror, same
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
@@ -115,11 +116,6 @@ def torch_values_and_grads(program):
     out.backward()
     return {id(v): (t.item(), t.grad.item() if t.grad is not None else 0.0)
             for v in program.output.topological_order() for t in [tensors[id(v)]]}
-
-
-def apply(screen, patches):
-    for item, patch in patches.items():
-        screen.setdefault(item, {}).update(patch)
 
 
 def test_tune_matches_torch_and_keeps_ids_and_positions():

@@ -271,7 +271,6 @@ class Page:
         by_testid("group-controls").hidden = not groups or self.canvas.active
         by_testid("collapse-all").disabled = not groups
         by_testid("expand-all").disabled = not any(groups.values())
-        by_testid("expand-current").disabled = self.session.step_group is None
 
     def clear_error(self):
         self.error.hidden = True
@@ -290,15 +289,19 @@ class Page:
         self.try_load(text, fit=True)
 
     def on_input(self, event):
+        self.cancel_redraw()
+        self.timer = js.setTimeout(self.debounced, DEBOUNCE_MS)
+
+    def cancel_redraw(self):
+        """Drops the debounced redraw of what is being typed (the text is drawn now)."""
         if self.timer is not None:
             js.clearTimeout(self.timer)
-        self.timer = js.setTimeout(self.debounced, DEBOUNCE_MS)
+            self.timer = None
 
     def on_editor_key(self, event):
         if event.key == "Enter" and (event.ctrlKey or event.metaKey):
             event.preventDefault()
-            if self.timer is not None:
-                js.clearTimeout(self.timer)
+            self.cancel_redraw()
             self.try_load(self.editor.value, fit=True)
 
     def on_preset(self, event):
@@ -616,7 +619,8 @@ class Page:
         detail = json.loads(detail)
         canvas = self.canvas
         if kind == "move":
-            canvas.move(detail["id"], detail["x"], detail["y"])
+            for moved in detail["moves"]:
+                canvas.move(moved["id"], moved["x"], moved["y"])
             canvas.remember_positions(self.session.text)
             return ""
         if kind == "connect":
@@ -651,8 +655,7 @@ class Page:
     def draw_model(self, record=True):
         """Writes the canvas's program into the editor and draws it."""
         text = self.canvas.model.to_text()
-        if self.timer is not None:
-            js.clearTimeout(self.timer)
+        self.cancel_redraw()
         self.stop_playing()
         if text != self.session.text:
             self.session.load(text)
@@ -697,8 +700,7 @@ class Page:
         if self.canvas.history.entries[self.canvas.history.index][1] is not None:
             self.draw_model(record=False)
         else:
-            if self.timer is not None:
-                js.clearTimeout(self.timer)
+            self.cancel_redraw()
             self.editor.value = text
             self.clear_error()
             self.draw(text, fit=False, record=False)

@@ -13,7 +13,7 @@ session's own view, exactly as before.
 from .canvas_program import (CanvasProgram, EditRefused, History, op_arity, operands_first,
                              port_labels)
 from .graph import operand_edge_id, operator_id, result_edge_id, role
-from .layout import layout_request, place
+from .layout import laid_out_graph, place
 from .session import UNKNOWN_GRAD, value_cell
 from .tuning import literal_text
 
@@ -245,13 +245,13 @@ class CanvasEditor:
         if not graph["nodes"]:
             return
         if all(key_of(n) in model.positions or n["id"] in drawn for n in graph["nodes"]):
-            laid_out = {"nodes": [{"v": n["id"], "value": {"x": 0, "y": 0, "width": 0,
-                                                         "height": 0}}
-                                  for n in graph["nodes"]]}
+            place(graph, {"nodes": [{"v": n["id"], "value": {"x": 0, "y": 0, "width": 0,
+                                                             "height": 0}}
+                                    for n in graph["nodes"]]}, direction)
         else:
-            laid_out = run_dagre(layout_request(graph, direction))
+            # the session's choice of layout too: dagre, or the layered one when big
+            laid_out_graph(graph, run_dagre, direction)
             drawn = {}  # one layout for all, rather than two that overlap
-        place(graph, laid_out, direction)
         for node in graph["nodes"]:
             key = key_of(node)
             if key in model.positions:

@@ -18,6 +18,10 @@ def group_id(name):
     return "g:" + name
 
 
+def group_name(box_id):
+    return box_id[len("g:"):]
+
+
 def ancestry(name):
     """`L1.N0` -> ["L1", "L1.N0"]: the group and the groups around it, outermost first."""
     parts = name.split(".")
@@ -106,6 +110,7 @@ def default_collapsed(tree, node_count):
 class GroupedGraph:
     graph: dict  # {"nodes", "edges"} as flow_graph gives them, plus group boxes and frames
     hidden: dict  # flow-node id -> the id of the collapsed box it is drawn in
+    rows: set  # the value ids the boxes show a row for
 
 
 def grouped_graph(graph, tree, collapsed):
@@ -120,7 +125,7 @@ def grouped_graph(graph, tree, collapsed):
     highlight still shows).
     """
     if not tree:
-        return GroupedGraph(graph, {})
+        return GroupedGraph(graph, {}, set())
     collapsed = set(collapsed) & set(tree.names)
     boxed = {}  # flow-node id -> the name of the collapsed group it is drawn in
     framed = set()
@@ -144,11 +149,15 @@ def grouped_graph(graph, tree, collapsed):
             outer = tree.parent[outer]
         return outer and group_id(outer)
 
-    frames = [{"id": group_id(name), "type": "frame", "zIndex": -1,  # under the edges
-               "data": {"name": name, "size": tree.sizes[name], "collapsed": False},
-               **({"parent": frame_around(name)} if frame_around(name) else {})}
+    def inside_frame(node, name):
+        outer = frame_around(name)
+        return {**node, "parent": outer} if outer else node
+
+    frames = [inside_frame({"id": group_id(name), "type": "frame", "zIndex": -1,  # under edges
+                            "data": {"name": name, "size": tree.sizes[name],
+                                     "collapsed": False}}, name)
               for name in sorted(framed, key=lambda name: name.count("."))]
-    nodes, hidden, boxes = [], {}, set()
+    nodes, hidden, boxes, rows = [], {}, set(), set()
     for node in graph["nodes"]:
         name = boxed.get(node["id"])
         if name is None:
@@ -159,12 +168,11 @@ def grouped_graph(graph, tree, collapsed):
         hidden[node["id"]] = box
         if box not in boxes:
             boxes.add(box)
-            entry = {"id": box, "type": "group",
-                     "data": {"name": name, "outputs": [list(o) for o in tree.outputs[name]],
-                              "size": tree.sizes[name], "collapsed": True}}
-            if frame_around(name):
-                entry["parent"] = frame_around(name)
-            nodes.append(entry)
+            rows.update(value_id for value_id, _ in tree.outputs[name])
+            nodes.append(inside_frame(
+                {"id": box, "type": "group",
+                 "data": {"name": name, "outputs": [list(o) for o in tree.outputs[name]],
+                          "size": tree.sizes[name], "collapsed": True}}, name))
     edges, seen = [], set()
     for edge in graph["edges"]:
         source = hidden.get(edge["source"], edge["source"])
@@ -183,4 +191,4 @@ def grouped_graph(graph, tree, collapsed):
         if into_box:
             moved.pop("targetHandle", None)
         edges.append(moved)
-    return GroupedGraph({"nodes": frames + nodes, "edges": edges}, hidden)
+    return GroupedGraph({"nodes": frames + nodes, "edges": edges}, hidden, rows)

@@ -15,7 +15,8 @@ from collections import Counter
 
 from .expr import parse
 from .graph import flow_graph, node_ids
-from .groups import GroupTree, default_collapsed, group_id, group_tree, grouped_graph
+from .groups import (GroupTree, default_collapsed, group_id, group_name, group_tree,
+                     grouped_graph)
 from .layout import laid_out_graph
 from .stepper import backward_steps, step_count
 from .tuning import LiteralText, Scrub, literal_text
@@ -56,20 +57,7 @@ class Session:
     def __init__(self, run_dagre, direction="LR"):
         self.run_dagre = run_dagre
         self.direction = direction
-        self.text = None
-        self.program = None
-        self.order = []
-        self.ids = {}
-        self.view = None
-        self.full = None
-        self.tree = GroupTree()
-        self.collapsed = set()
-        self.hidden = {}
-        self.box_rows = set()
-        self.uses = Counter()
-        self.literals = None
-        self.scrub = None
-        self._reset_steps()
+        self._forget_program()
 
     # a new program -----------------------------------------------------------
 
@@ -82,41 +70,43 @@ class Session:
         ids = node_ids(order)
         full = flow_graph(program.output, order)
         tree = group_tree(program, order, ids)
-        collapsed = default_collapsed(tree, len(full["nodes"]))
-        view, hidden = self._lay_out(full, tree, collapsed)
         self.text, self.program, self.order, self.ids = text, program, order, ids
-        self.full, self.tree, self.collapsed = full, tree, collapsed
-        self.view, self.hidden = view, hidden
+        self.full, self.tree = full, tree
+        self.collapsed = default_collapsed(tree, len(full["nodes"]))
+        self._lay_out()
         self.uses = Counter(p for v in order for p in v.parents)
         self.literals = LiteralText(text, program.literals)
         self.scrub = None
         self._reset_steps()
         return self.whole_view()
 
-    def _lay_out(self, full, tree, collapsed):
-        """(the positioned graph on screen, {hidden node id: id of the box it is in})."""
-        grouped = grouped_graph(full, tree, collapsed)
-        self.box_rows = {value_id for node in grouped.graph["nodes"] if node["type"] == "group"
-                         for value_id, _ in node["data"]["outputs"]}
-        return laid_out_graph(grouped.graph, self.run_dagre, self.direction), grouped.hidden
+    def _lay_out(self):
+        """Lays out the program with the groups in `collapsed` as boxes: the view, which
+        nodes the boxes hide, and which values their rows show."""
+        grouped = grouped_graph(self.full, self.tree, self.collapsed)
+        self.view = laid_out_graph(grouped.graph, self.run_dagre, self.direction)
+        self.hidden, self.box_rows = grouped.hidden, grouped.rows
 
     def _load_empty(self, text):
         """No program at all (a new graph): a normal state with nothing to draw."""
-        self.text, self.program, self.order, self.ids = text, None, [], {}
-        self.full, self.tree, self.collapsed = None, GroupTree(), set()
+        self._forget_program()
+        self.text = text
+        self.view = {"nodes": [], "edges": []}
+        return self.whole_view()
+
+    def _forget_program(self):
+        self.text, self.program, self.order, self.ids = None, None, [], {}
+        self.view, self.full, self.tree, self.collapsed = None, None, GroupTree(), set()
         self.hidden, self.box_rows = {}, set()
         self.uses = Counter()
         self.literals = None
         self.scrub = None
         self._reset_steps()
-        self.view = {"nodes": [], "edges": []}
-        return self.whole_view()
 
     def set_direction(self, direction):
         self.direction = direction
-        if self.program is None:
-            return self.whole_view()
-        self.view, self.hidden = self._lay_out(self.full, self.tree, self.collapsed)
+        if self.program is not None:
+            self._lay_out()
         return self.whole_view()
 
     def whole_view(self):
@@ -182,13 +172,13 @@ class Session:
         """The collapsed group the current step happens in, or None."""
         for node_id in self._highlight(self.current):
             if node_id in self.hidden:
-                return self.hidden[node_id][len("g:"):]
+                return group_name(self.hidden[node_id])
         return None
 
     def _regroup(self, collapsed, anchor=None):
         before = self._corner(anchor)
-        self.view, self.hidden = self._lay_out(self.full, self.tree, collapsed)
         self.collapsed = collapsed
+        self._lay_out()
         after = self._corner(anchor)
         if before and after:
             dx, dy = before[0] - after[0], before[1] - after[1]

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from chainrule import parse
 from chainrule.presets import PRESETS
 from pages import (
-    TIMEOUT_MS, blur, by_testid, eventually, open_app, overlaps, same_number,
+    TIMEOUT_MS, blur, by_testid, eventually, open_app, overlaps, read_canvas, same_number,
 )
 
 MLP_TEXT = PRESETS["mlp"][1]
@@ -32,11 +32,6 @@ READ_GROUPS = """() => [...document.querySelectorAll('[data-testid="group"]')].m
             label: row.dataset.label, value: row.dataset.value, grad: row.dataset.grad})),
     };
 })"""
-READ_VALUES = """() => [...document.querySelectorAll('[data-testid="value-node"]')].map((el) => {
-    const r = el.getBoundingClientRect();
-    return {label: el.dataset.label, value: el.dataset.value, grad: el.dataset.grad,
-            box: [r.left, r.top, r.right, r.bottom]};
-})"""
 
 
 def groups(page):
@@ -44,7 +39,7 @@ def groups(page):
 
 
 def values(page):
-    return page.evaluate(READ_VALUES)
+    return list(read_canvas(page).values.values())
 
 
 def open_mlp(page, app_url):
@@ -60,13 +55,15 @@ def check_collapsed(page):
     return shown
 
 
+def check_expanded(page, name):
+    assert not groups(page)[name]["collapsed"], name
+
+
 def toggle(page, name):
     page.locator(f'[data-group="{name}"] [data-testid="group-toggle"]').first.click()
 
 
-def test_the_mlp_preset_opens_with_one_box_per_neuron(new_context, app_url):
-    context, _ = new_context()
-    page = context.new_page()
+def test_the_mlp_preset_opens_with_one_box_per_neuron(page, app_url):
     shown = open_mlp(page, app_url)
     reference = parse(MLP_TEXT)
     assert sorted(v["label"] for v in values(page)) == ["", "L", "x1", "x2", "y"]
@@ -80,9 +77,7 @@ def test_the_mlp_preset_opens_with_one_box_per_neuron(new_context, app_url):
     expect(by_testid(page, "group-controls")).to_be_visible()
 
 
-def test_expanding_a_neuron_shows_its_members_with_their_values(new_context, app_url):
-    context, _ = new_context()
-    page = context.new_page()
+def test_expanding_a_neuron_shows_its_members_with_their_values(page, app_url):
     open_mlp(page, app_url)
     toggle(page, "L1.N5")
     reference = parse(MLP_TEXT)
@@ -97,9 +92,7 @@ def test_expanding_a_neuron_shows_its_members_with_their_values(new_context, app
         assert same_number(shown[name]["value"], reference.values[name].data, exact=False)
     # two products, two sums and the tanh: five operator nodes inside the frame
     frame = groups(page)["L1.N5"]["box"]
-    ops = page.evaluate("""() => [...document.querySelectorAll('[data-testid="operator-node"]')]
-        .map((el) => { const r = el.getBoundingClientRect();
-                       return {op: el.dataset.op, box: [r.left, r.top, r.right, r.bottom]}; })""")
+    ops = read_canvas(page).operators.values()
     inside = sorted(o["op"] for o in ops if frame[0] <= o["box"][0] and o["box"][2] <= frame[2]
                     and frame[1] <= o["box"][1] and o["box"][3] <= frame[3])
     assert inside == ["*", "*", "+", "+", "tanh"]
@@ -107,9 +100,7 @@ def test_expanding_a_neuron_shows_its_members_with_their_values(new_context, app
     eventually(page, lambda: check_collapsed(page))
 
 
-def test_finish_gives_the_same_gradients_collapsed_or_expanded(new_context, app_url):
-    context, _ = new_context()
-    page = context.new_page()
+def test_finish_gives_the_same_gradients_collapsed_or_expanded(page, app_url):
     open_mlp(page, app_url)
     by_testid(page, "finish").click()
     reference = parse(MLP_TEXT)
@@ -137,13 +128,12 @@ def test_finish_gives_the_same_gradients_collapsed_or_expanded(new_context, app_
         assert same_number(expanded[name], reference.values[name].grad, exact=False)
 
 
-def test_no_overlaps_with_some_neurons_expanded(new_context, app_url):
-    context, _ = new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
+def test_no_overlaps_with_some_neurons_expanded(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 900})
     open_mlp(page, app_url)
     for name in ["L1.N2", "L2.N9", "L3.N0"]:
         toggle(page, name)
-        eventually(page, lambda: not groups(page)[name]["collapsed"] or None)
+        eventually(page, lambda: check_expanded(page, name))
     by_testid(page, "fit-view").click()
     page.wait_for_timeout(400)
     shown = groups(page)
@@ -158,9 +148,7 @@ def test_no_overlaps_with_some_neurons_expanded(new_context, app_url):
 
 
 def test_a_step_inside_a_collapsed_neuron_shows_on_its_box_and_expand_current_opens_it(
-        new_context, app_url):
-    context, _ = new_context()
-    page = context.new_page()
+        page, app_url):
     open_mlp(page, app_url)
     blur(page)
     for k in range(1, 8):  # L's seed, then back through the loss into L3.N0
@@ -173,16 +161,14 @@ def test_a_step_inside_a_collapsed_neuron_shows_on_its_box_and_expand_current_op
     assert {"is-operand", "is-result", "is-operator"} & set(box["classes"])
     expect(by_testid(page, "expand-current")).to_be_enabled()
     page.keyboard.press("g")
-    eventually(page, lambda: not groups(page)["L3.N0"]["collapsed"] or None)
+    eventually(page, lambda: check_expanded(page, "L3.N0"))
     expect(by_testid(page, "explain-group")).to_have_count(0)
     highlighted = page.locator('[data-testid="value-node"].is-result, '
                                '[data-testid="value-node"].is-operand')
     expect(highlighted.first).to_be_visible()
 
 
-def test_a_typed_group_block_collapses_and_expands(new_context, app_url):
-    context, _ = new_context()
-    page = context.new_page()
+def test_a_typed_group_block_collapses_and_expands(page, app_url):
     open_app(page, app_url)
     by_testid(page, "expression").fill(TYPED)
 

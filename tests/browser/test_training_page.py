@@ -83,12 +83,9 @@ def expect_text(page, part):
 
 
 def weight_on_canvas(page, label):
-    def shown():
-        canvas = read_canvas(page)
-        (node,) = [n for n in canvas.values.values() if n["label"] == label]
-        return node["value"]
-
-    return eventually(page, shown)
+    nodes = [n for n in read_canvas(page).values.values() if n["label"] == label]
+    assert len(nodes) == 1, label
+    return nodes[0]["value"]
 
 
 def inspect(page, expected_w):

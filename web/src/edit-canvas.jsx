@@ -37,9 +37,8 @@ export function useEditProps(store, handlers, editing, setMenu) {
       reportEdit(handlers, 'connect', { source, sourceHandle, target, targetHandle });
     },
     onNodeDragStop: (event, node, nodes) => {
-      for (const moved of nodes ?? [node]) {
-        reportEdit(handlers, 'move', { id: moved.id, ...moved.position });
-      }
+      const moves = (nodes ?? [node]).map((moved) => ({ id: moved.id, ...moved.position }));
+      reportEdit(handlers, 'move', { moves }); // one trip for a whole selection
     },
     onBeforeDelete: async ({ nodes, edges }) => {
       reportEdit(handlers, 'delete', { nodes: nodes.map((n) => n.id), edges: edges.map((e) => e.id) });

@@ -29,15 +29,16 @@ function classes(...names) {
   return names.filter(Boolean).join(' ');
 }
 
-function useEditing(store) {
-  return useSyncExternalStore(store.subscribe, () => store.get().editing);
+function gradKnown(cell) {
+  return cell.g !== undefined && cell.g !== '';
 }
 
-function makeValueNode(cells, handlers, store) {
-  return memo(({ id, data, sourcePosition, targetPosition, isConnectable }) => {
+function makeValueNode(cells, handlers) {
+  // Nodes are connectable in edit mode only, so `isConnectable` says whether it is on.
+  return memo(({ id, data, sourcePosition, targetPosition, isConnectable: editing }) => {
     const cell = useCell(cells, id);
-    const editing = useEditing(store);
-    const known = cell.g !== undefined && cell.g !== '';
+    const known = gradKnown(cell);
+    const dataClass = classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning');
     return (
       <div
         className={classes('vnode', `vnode--${data.role}`, cell.hl && `is-${cell.hl}`,
@@ -46,12 +47,11 @@ function makeValueNode(cells, handlers, store) {
         data-value={cell.v ?? ''} data-grad={known ? cell.g : ''}
         title={data.role === 'incomplete' ? 'Incomplete: its operator is missing an operand, so it is not in the text' : undefined}
       >
-        <Handle id="in" type="target" position={targetPosition} isConnectable={isConnectable} />
+        <Handle id="in" type="target" position={targetPosition} isConnectable={editing} />
         <NodeLabel id={id} label={data.label} editing={editing} handlers={handlers} />
         {data.role === 'input'
-          ? <InputValue name={data.label} cell={cell} handlers={handlers}
-                        className={classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')} />
-          : <span className={classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')}
+          ? <InputValue name={data.label} cell={cell} handlers={handlers} className={dataClass} />
+          : <span className={dataClass}
                   title={data.role === 'constant' ? 'A constant: change it in the text' : undefined}>
               <small>data</small>{cell.vt}
             </span>}
@@ -59,7 +59,7 @@ function makeValueNode(cells, handlers, store) {
           known && NOT_FINITE.has(cell.gt) && 'is-warning', !known && 'is-unknown')}>
           <small>grad</small>{known ? cell.gt : '?'}
         </span>
-        <Handle id="out" type="source" position={sourcePosition} isConnectable={isConnectable} />
+        <Handle id="out" type="source" position={sourcePosition} isConnectable={editing} />
       </div>
     );
   });
@@ -94,7 +94,7 @@ function makeOperatorNode(cells) {
 // re-renders this row only.
 function GroupRow({ cells, id, label }) {
   const cell = useCell(cells, id);
-  const known = cell.g !== undefined && cell.g !== '';
+  const known = gradKnown(cell);
   return (
     <div className="gnode__row" data-testid="group-output" data-id={id} data-label={label}
          data-value={cell.v ?? ''} data-grad={known ? cell.g : ''}>
@@ -171,12 +171,10 @@ function ViewportBridge({ api }) {
 }
 
 function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
-  const { nodes, edges, fit, editing } = useSyncExternalStore(store.subscribe, store.get);
+  const { nodes, edges, editing } = useSyncExternalStore(store.subscribe, store.get);
   const [menu, setMenu] = useState(null);
   const editProps = useEditProps(store, handlers, editing, setMenu);
-  useEffect(() => {
-    if (fit && api.fitView) requestAnimationFrame(() => api.fitView());
-  }, [nodes, fit, api]);
+  useEffect(() => setMenu(null), [editing, edges]); // a menu points at a node drawn then
   return (
     <ReactFlow
       nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
@@ -193,7 +191,7 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
 }
 
 function createGraphStore() {
-  let graph = { nodes: [], edges: [], fit: true, editing: false };
+  let graph = { nodes: [], edges: [], editing: false };
   const listeners = new Set();
   return {
     get: () => graph,
@@ -215,7 +213,7 @@ export function mountGraph(element) {
   const api = {};
   const handlers = {};
   const nodeTypes = {
-    value: makeValueNode(cells, handlers, store), operator: makeOperatorNode(cells),
+    value: makeValueNode(cells, handlers), operator: makeOperatorNode(cells),
     group: makeGroupNode(cells, handlers), frame: makeFrameNode(handlers),
   };
   const edgeTypes = { flow: makeFlowEdge(cells) };
@@ -239,7 +237,9 @@ export function mountGraph(element) {
       const { nodes, edges, cells: cellData } = JSON.parse(json);
       drawn = true;
       cells.reset(cellData);
-      flushSync(() => store.set({ ...store.get(), nodes, edges, fit }));
+      flushSync(() => store.set({ ...store.get(), nodes, edges }));
+      // Once, for this graph: the edits and drags that follow keep the viewport.
+      if (fit) requestAnimationFrame(() => api.fitView?.());
       element.dataset.nodes = String(nodes.length);
     },
     // The same program regrouped: new boxes and positions, slid there briefly so the eye
@@ -268,7 +268,7 @@ export function mountGraph(element) {
     // Edit mode (edit-canvas.jsx): nodes can be dragged, connected, selected and deleted,
     // each gesture reported to Python's `handler(kind, json) -> refusal text or ''`.
     setEditing(on) {
-      flushSync(() => store.set({ ...store.get(), editing: Boolean(on), fit: false }));
+      flushSync(() => store.set({ ...store.get(), editing: Boolean(on) }));
     },
     setEditHandler(handler) {
       handlers.edit = handler;
