@@ -43,9 +43,14 @@ READ_CANVAS = """() => {
     }));
     const operators = [...document.querySelectorAll('[data-testid="operator-node"]')].map(
         (el) => ({id: el.dataset.id, op: el.dataset.op, classes: [...el.classList], box: box(el)}));
-    const edges = [...document.querySelectorAll('.react-flow__edge')].map((el) => ({
-        id: (el.getAttribute('data-testid') || '').replace(/^rf__edge-/, ''),
-        classes: [...el.querySelectorAll('path')].flatMap((p) => [...p.classList]),
+    // The edge layer's paths, or React Flow's own edges in edit mode: both carry the id.
+    const onScreen = (el, at) => {
+        const p = el.getPointAtLength(at).matrixTransform(el.getScreenCTM());
+        return [p.x, p.y];
+    };
+    const edges = [...document.querySelectorAll('path[data-edge-id]')].map((el) => ({
+        id: el.dataset.edgeId, classes: [...el.classList],
+        ends: [onScreen(el, 0), onScreen(el, el.getTotalLength())],
     }));
     return {
         nodes: canvas ? canvas.dataset.nodes ?? null : null,
@@ -316,6 +321,18 @@ def check_layout(canvas, expected, direction):
             wrong.append((edge_id, source, s, target, t))
     axis = "left-to-right" if direction == "LR" else "top-to-bottom"
     assert not wrong, f"edges not running {axis}: {wrong[:10]}"
+    loose = [(edge_id, canvas.edges[edge_id]["ends"])
+             for edge_id, (source, target) in expected.edges.items()
+             if not (touches(boxes[source], canvas.edges[edge_id]["ends"][0])
+                     and touches(boxes[target], canvas.edges[edge_id]["ends"][1]))]
+    assert not loose, f"edges that do not run from their source to their target: {loose[:5]}"
+
+
+def touches(box, point, reach=6):
+    """True if `point` is on `box` or within `reach` px of it (a handle sits on the rim)."""
+    left, top, right, bottom = box
+    x, y = point
+    return left - reach <= x <= right + reach and top - reach <= y <= bottom + reach
 
 
 # ---------------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ def test_nodes_never_overlap_and_edges_follow_the_direction(page, app_url, key):
 
 def test_edges_carry_arrowheads(page, app_url):
     open_app(page, app_url)
-    ends = page.evaluate("""() => [...document.querySelectorAll('.react-flow__edge-path')]
+    ends = page.evaluate("""() => [...document.querySelectorAll('path[data-edge-id]')]
         .map((p) => p.getAttribute('marker-end'))""")
     assert len(ends) == len(Expected.of(LECTURE).edges)
     assert all(end and end.startswith("url(") for end in ends), ends

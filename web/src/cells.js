@@ -1,5 +1,18 @@
 // Per-id data cells outside React Flow's node data: values, grads and highlight change on
 // every step, and a node subscribed to its own cell re-renders alone when it changes.
+import { useSyncExternalStore } from 'react';
+
+export function useCell(cells, id) {
+  return useSyncExternalStore(
+    (listener) => cells.subscribe(id, listener),
+    () => cells.get(id),
+  );
+}
+
+export function classes(...names) {
+  return names.filter(Boolean).join(' ');
+}
+
 export function createCells() {
   const cells = new Map();
   const listeners = new Map();

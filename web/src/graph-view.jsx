@@ -9,7 +9,9 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { createCells } from './cells.js';
+import { classes, createCells, useCell } from './cells.js';
+import { EdgeLayer } from './edge-layer.jsx';
+import { OPERAND_AT, declareGeometry } from './geometry.js';
 import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
 import './graph-view.css';
@@ -17,17 +19,6 @@ import './graph-view.css';
 const VISIBLE_ONLY_ABOVE = 1000;
 const REGROUP_MS = 260;
 const NOT_FINITE = new Set(['nan', 'inf', '-inf']);
-
-function useCell(cells, id) {
-  return useSyncExternalStore(
-    (listener) => cells.subscribe(id, listener),
-    () => cells.get(id),
-  );
-}
-
-function classes(...names) {
-  return names.filter(Boolean).join(' ');
-}
 
 function gradKnown(cell) {
   return cell.g !== undefined && cell.g !== '';
@@ -70,7 +61,7 @@ function makeOperatorNode(cells) {
     const cell = useCell(cells, id);
     const across = targetPosition === Position.Left || targetPosition === Position.Right
       ? 'top' : 'left';
-    const inputs = data.arity === 2 ? ['30%', '70%'] : ['50%'];
+    const inputs = (OPERAND_AT[data.arity] ?? OPERAND_AT[1]).map((at) => `${at * 100}%`);
     return (
       <div className={classes('onode', data.op.length > 4 && 'onode--long', cell.hl && `is-${cell.hl}`,
                               data.incomplete && 'onode--incomplete')}
@@ -153,11 +144,13 @@ function makeFlowEdge(cells) {
     const cell = useCell(cells, id);
     const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition,
       targetPosition });
-    return <BaseEdge id={id} path={path} markerEnd={markerEnd}
+    return <BaseEdge id={id} path={path} markerEnd={markerEnd} data-edge-id={id}
                      className={classes('flow-edge', cell.hl && `is-${cell.hl}`)} />;
   });
 }
 
+// Outside edit mode the edge layer draws the edges; React Flow's are for editing.
+const NO_EDGES = [];
 const EDGE_DEFAULTS = { type: 'flow', markerEnd: { type: 'arrowclosed', width: 16, height: 16 } };
 
 // Lets code outside React ask the flow to fit the view after a new graph is drawn.
@@ -177,13 +170,14 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
   useEffect(() => setMenu(null), [editing, edges]); // a menu points at a node drawn then
   return (
     <ReactFlow
-      nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
+      nodes={nodes} edges={editing ? edges : NO_EDGES} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
       defaultEdgeOptions={EDGE_DEFAULTS} fitView minZoom={0.05} maxZoom={2.5}
       nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
       onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
       proOptions={{ hideAttribution: true }} {...editProps}
     >
       <ViewportBridge api={api} />
+      {!editing && <EdgeLayer cells={cells} nodes={nodes} edges={edges} />}
       {editing && <NodeMenu menu={menu} handlers={handlers} close={() => setMenu(null)} />}
       <Controls showInteractive={false} position="bottom-right" />
     </ReactFlow>
@@ -235,6 +229,8 @@ export function mountGraph(element) {
     // thousands of converted objects.
     setGraph(json, fit = true) {
       const { nodes, edges, cells: cellData } = JSON.parse(json);
+      // Edit mode draws bigger handles: there React Flow measures them itself.
+      if (!store.get().editing) nodes.forEach(declareGeometry);
       drawn = true;
       cells.reset(cellData);
       flushSync(() => store.set({ ...store.get(), nodes, edges }));
