@@ -224,3 +224,32 @@ def test_panel_markup_escapes_names():
     from chainrule.inputs_panel import row_html
 
     assert "<b>" not in row_html("<b>", 1.0)  # names are identifiers, but never trust that
+
+
+def test_a_big_panel_shows_the_first_rows_and_says_a_filter_finds_the_rest():
+    from chainrule.inputs_panel import SHOWN_ROWS, needs_filter, panel_html
+
+    inputs = [(f"w{i}", i / 10) for i in range(SHOWN_ROWS + 7)]
+    html = panel_html(inputs)
+    assert needs_filter(inputs) and not needs_filter(inputs[:SHOWN_ROWS])
+    assert html.count('class="inputs__row"') == SHOWN_ROWS
+    assert f'data-testid="input-w{SHOWN_ROWS - 1}"' in html
+    assert f'data-testid="input-w{SHOWN_ROWS}"' not in html
+    assert f"{SHOWN_ROWS} of {SHOWN_ROWS + 7} shown" in html
+
+
+def test_the_filter_matches_part_of_a_name_in_any_case():
+    from chainrule.inputs_panel import panel_html
+
+    inputs = [("w1_0", 1.0), ("W2_0", 2.0), ("b2_0", 3.0), ("x", 4.0)]
+    html = panel_html(inputs, " w2 ")
+    assert 'data-testid="input-W2_0"' in html and html.count('class="inputs__row"') == 1
+    assert panel_html(inputs, "_0").count('class="inputs__row"') == 3
+    assert "inputs-more" not in panel_html(inputs, "")
+
+
+def test_a_filter_that_matches_nothing_says_so_in_escaped_text():
+    from chainrule.inputs_panel import panel_html
+
+    html = panel_html([("a", 1.0)], "<b>zz")
+    assert "No input name contains" in html and "&lt;b&gt;zz" in html and "<b>" not in html

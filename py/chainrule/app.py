@@ -19,7 +19,7 @@ from chainrule.canvas_program import OP_TITLES, PALETTE
 from chainrule.export_svg import graph_svg
 from chainrule.expr import MAX_SOURCE_CHARS, ExprError
 from chainrule.gradcheck import gradient_check, report_html
-from chainrule.inputs_panel import panel_html, slider_attributes
+from chainrule.inputs_panel import needs_filter, panel_html, slider_attributes
 from chainrule.plots import boundary_svg, fit_svg, loss_svg
 from chainrule.presets import DEFAULT, PRESETS
 from chainrule.scripts import python_script, pytorch_script
@@ -90,6 +90,7 @@ class Page:
         self.explanation = by_testid("step-explanation")
         self.counter = by_testid("step-counter")
         self.inputs = by_testid("inputs-list")
+        self.inputs_filter = by_testid("inputs-filter")
         self.buttons = {name: by_testid(name)
                         for name in ("step", "back", "play", "reset", "finish")}
         self.text_shown = None  # the text the editor last got from a load or a tuning
@@ -129,6 +130,7 @@ class Page:
         self.listen(document, "keydown", self.on_key)
         self.listen(by_testid("speed"), "input", self.on_speed)
         self.listen(self.inputs, "change", self.on_input_change)
+        self.listen(self.inputs_filter, "input", lambda event: self.show_inputs())
         self.listen(self.inputs, "input", self.on_slider)
         self.listen(self.inputs, "keydown", self.on_input_key)
         self.view.setInputHandler(self.keep(self.on_canvas_input))
@@ -243,7 +245,7 @@ class Page:
         if self.canvas.active:
             view = self.canvas.view(self.session, run_dagre, self.session.direction)
         self.set_graph(view, fit)
-        self.inputs.innerHTML = panel_html(self.session.inputs)
+        self.show_inputs()
         self.forget_grad_check()
         self.show_groups()
         self.text_shown = text
@@ -450,6 +452,17 @@ class Page:
         if self.canvas.active:  # statements the output does not use were computed again
             self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction),
                            False)
+
+    def show_inputs(self):
+        """The Inputs panel for the program on screen, filtered when it has many."""
+        inputs = self.session.inputs
+        box = self.inputs_filter
+        box.hidden = not needs_filter(inputs)
+        if box.hidden:
+            box.value = ""
+        else:
+            box.placeholder = f"Filter {len(inputs):,} inputs by name, e.g. b2_"
+        self.inputs.innerHTML = panel_html(inputs, box.value)
 
     def field(self, kind, name):
         return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')
@@ -660,7 +673,7 @@ class Page:
         if text != self.session.text:
             self.session.load(text)
             self.session.finish()  # a built graph shows its gradients at once
-            self.inputs.innerHTML = panel_html(self.session.inputs)
+            self.show_inputs()
             self.forget_grad_check()
         self.editor.value = text
         self.text_shown = text

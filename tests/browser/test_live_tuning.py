@@ -192,3 +192,31 @@ def test_the_inputs_panel_starts_closed_on_a_narrow_window(page, app_url):
     panel.locator("summary").click()
     expect(by_testid(page, "input-a")).to_be_visible()
     expect(by_testid(page, "input-a")).to_have_value("2")
+
+
+def test_an_mlp_panel_shows_some_rows_and_a_filter_finds_any_input(page, app_url):
+    from chainrule import parse
+    from chainrule.inputs_panel import SHOWN_ROWS
+    from chainrule.presets import PRESETS
+
+    open_app(page, app_url)
+    filter_box = by_testid(page, "inputs-filter")
+    expect(filter_box).to_be_hidden()  # the lecture example has five inputs
+    text = PRESETS["mlp"][1]
+    by_testid(page, "preset").select_option("mlp")
+    expect(by_testid(page, "expression")).to_have_value(text)
+    rows = by_testid(page, "inputs-list").locator(".inputs__row")
+    expect(rows).to_have_count(SHOWN_ROWS)
+    total = len(parse(text).inputs)
+    expect(by_testid(page, "inputs-more")).to_contain_text(f"{SHOWN_ROWS} of {total} shown")
+
+    filter_box.fill("B2_15")
+    expect(rows).to_have_count(1)
+    expect(by_testid(page, "inputs-more")).to_have_count(0)
+    set_in_panel(page, "b2_15", "0.5")
+    expect(by_testid(page, "expression")).to_have_value(text.replace("b2_15 = 0.0", "b2_15 = 0.5"))
+    expect(by_testid(page, "input-b2_15")).to_have_value("0.5")
+
+    filter_box.fill("no such input")
+    expect(rows).to_have_count(0)
+    expect(by_testid(page, "inputs-list")).to_contain_text("No input name contains")
