@@ -161,6 +161,24 @@ def test_expanding_shows_the_members_with_their_values_and_keeps_the_box_in_plac
     assert "L2.N3" in boxes_of(again) and "w2_3_0" not in labels(again)
 
 
+def test_expanding_leaves_the_rest_of_its_layer_where_it_was(mlp):
+    """The boxes before the expanded one stay put, the ones after it move down by the
+    frame's extra height and no further, and none leaves its column."""
+    before = {name: rect(box) for name, box in boxes_of(mlp.whole_view()).items()}
+    view = mlp.toggle_group("L2.N7")
+    after = {name: rect(box) for name, box in boxes_of(view).items()}
+    grown = frames_of(view)["L2.N7"]["height"] - before["L2.N7"][3]
+    for j in range(16):
+        if j == 7:
+            continue
+        name = f"L2.N{j}"
+        (x0, y0, _, _), (x1, y1, _, _) = before[name], after[name]
+        assert abs(x1 - x0) <= 8, (name, x0, x1)  # its column, give or take the anchor
+        assert y1 - y0 == pytest.approx(0 if j < 7 else grown, abs=8), (name, y0, y1)
+    restored = mlp.toggle_group("L2.N7")
+    assert {name: rect(box) for name, box in boxes_of(restored).items()} == before
+
+
 def test_finish_gives_the_same_gradients_collapsed_or_expanded(mlp):
     mlp.finish()
     collapsed = mlp.whole_view()

@@ -68,6 +68,7 @@ def layered_layout(request):
     options = request["value"]
     nodes = [n["v"] for n in request["nodes"]]
     size = {n["v"]: (n["value"]["width"], n["value"]["height"]) for n in request["nodes"]}
+    framed = {n["v"] for n in request["nodes"] if n["value"].get("frame")}
     edges = [(e["v"], e["w"]) for e in request["edges"]]
     rank = _ranks(nodes, edges)
     layers = _orders(nodes, edges, rank)
@@ -82,11 +83,15 @@ def layered_layout(request):
     for r in sorted(layers):
         layer = layers[r]
         depth = max(size[n][along] for n in layer)
+        # Boxes are centred on their own column and a frame starts where it does: so
+        # expanding one group into a wide frame leaves its rank's other boxes in place.
+        column = max((size[n][along] for n in layer if n not in framed), default=depth)
         cursor = (options["marginy"] if across_lr else options["marginx"]) \
             + (widest - extents[r]) / 2
         for n in layer:
             thickness = size[n][1 - along]
-            main, cross = offset + depth / 2, cursor + thickness / 2
+            middle = size[n][along] / 2 if n in framed else column / 2
+            main, cross = offset + middle, cursor + thickness / 2
             centre[n] = (main, cross) if across_lr else (cross, main)
             cursor += thickness + gap
         offset += depth + options["ranksep"]
@@ -118,6 +123,13 @@ def compound_layout(request):
     for n in request["nodes"]:
         children[parent[n["v"]]].append(n["v"])
 
+    def seed(n):  # a frame takes its first member's place in the order (ties keep it)
+        return min(map(seed, children[n])) if n in children else index[n]
+
+    index = {n["v"]: i for i, n in enumerate(request["nodes"])}
+    for members in children.values():
+        members.sort(key=seed)
+
     def chain(n):
         path = [n]
         while parent[path[-1]] is not None:
@@ -146,7 +158,8 @@ def compound_layout(request):
             inner.update(marginx=lead if across_lr else side, marginy=side if across_lr else lead)
         answer = layered_layout({
             "value": inner,
-            "nodes": [{"v": c, "value": {"width": size[c][0], "height": size[c][1]}}
+            "nodes": [{"v": c, "value": {"width": size[c][0], "height": size[c][1],
+                                         "frame": bool(children[c])}}
                       for c in children[frame]],
             "edges": [{"v": v, "w": w} for v, w in edges_at[frame]],
         })
