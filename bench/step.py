@@ -46,7 +46,7 @@ def main():
     args = parser.parse_args()
     results = {}
     with app_page() as page:
-        for text in (mlp_program(2, [16, 16]), LECTURE):  # each differs from what is drawn
+        for text in (mlp_program(2, [18, 18]), LECTURE):  # each differs from what is drawn
             draw(page, text)
             steps = min(args.steps, len(parse(text).output.topological_order()))
             times = [page.evaluate(CLICK_STEP) for _ in range(steps)]
