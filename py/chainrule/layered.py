@@ -7,6 +7,7 @@ order comes from a few barycenter sweeps over real nodes only, and every rank is
 centred column. Edges are drawn as curves by the renderer, so no routing is needed.
 """
 
+import math
 from collections import defaultdict
 
 SWEEPS = 4
@@ -169,7 +170,9 @@ def compound_layout(request):
                     ((c, local[c]) for c in children[frame]))
         bottom = max(y + size[c][1] / 2 for c, (_, y) in
                      ((c, local[c]) for c in children[frame]))
-        return right + FRAME_MARGIN, bottom + FRAME_MARGIN
+        # Whole pixels, as the renderer's boxes measure: else React Flow measures the
+        # frame again to find the size it was told.
+        return math.ceil(right + FRAME_MARGIN), math.ceil(bottom + FRAME_MARGIN)
 
     lay_out(None)
     centre = {}

@@ -44,12 +44,16 @@ READ_CANVAS = """() => {
     const operators = [...document.querySelectorAll('[data-testid="operator-node"]')].map(
         (el) => ({id: el.dataset.id, op: el.dataset.op, classes: [...el.classList], box: box(el)}));
     // The edge layer's paths, or React Flow's own edges in edit mode: both carry the id.
+    // The edge layer draws a highlighted edge again on top, with the highlight's classes.
     const onScreen = (el, at) => {
         const p = el.getPointAtLength(at).matrixTransform(el.getScreenCTM());
         return [p.x, p.y];
     };
+    const highlights = new Map([...document.querySelectorAll('path[data-highlight-of]')]
+        .map((el) => [el.dataset.highlightOf, [...el.classList]]));
     const edges = [...document.querySelectorAll('path[data-edge-id]')].map((el) => ({
-        id: el.dataset.edgeId, classes: [...el.classList],
+        id: el.dataset.edgeId,
+        classes: [...el.classList, ...(highlights.get(el.dataset.edgeId) ?? [])],
         ends: [onScreen(el, 0), onScreen(el, el.getTotalLength())],
     }));
     return {

@@ -5,14 +5,14 @@
 import { memo, useMemo } from 'react';
 import { EdgeLabelRenderer } from '@xyflow/react';
 import { classes, useCell } from './cells.js';
-import { edgePath } from './geometry.js';
+import { edgePath, graphBounds } from './geometry.js';
 
-const FlowPath = memo(({ cells, id, d }) => {
+// A highlighted edge is drawn again on top, in a layer of its own: restyling a path in
+// the big layer would lay out every path in it again (12 ms a step on an MLP).
+const Highlight = memo(({ cells, id, d }) => {
   const { hl } = useCell(cells, id);
-  return (
-    <path d={d} data-edge-id={id} className={classes('flow-edge', hl && `is-${hl}`)}
-          markerEnd={hl ? 'url(#chainrule-arrow-hl)' : 'url(#chainrule-arrow)'} />
-  );
+  return hl ? <path d={d} data-highlight-of={id} className={classes('flow-edge', `is-${hl}`)}
+                    markerEnd="url(#chainrule-arrow-hl)" /> : null;
 });
 
 // React Flow's closed arrowhead, scaled with the stroke like its own.
@@ -29,18 +29,14 @@ function Arrowhead({ id }) {
 export function EdgeLayer({ cells, nodes, edges }) {
   const { paths, width, height } = useMemo(() => {
     const byId = new Map(nodes.map((node) => [node.id, node]));
-    let right = 0;
-    let bottom = 0;
-    for (const node of nodes) {
-      right = Math.max(right, node.position.x + (node.width ?? 0));
-      bottom = Math.max(bottom, node.position.y + (node.height ?? 0));
-    }
     const drawn = edges.map((edge) => [edge.id, edgePath(edge, byId.get(edge.source),
       byId.get(edge.target))]).filter(([, d]) => d);
-    return { paths: drawn, width: Math.ceil(right), height: Math.ceil(bottom) };
+    const box = graphBounds(nodes) ?? { x: 0, y: 0, width: 0, height: 0 };
+    return { paths: drawn, width: Math.ceil(Math.max(0, box.x + box.width)),
+      height: Math.ceil(Math.max(0, box.y + box.height)) };
   }, [nodes, edges]);
-  // A fixed box the size of the graph: a highlight restyles a path but never changes the
-  // layer's painted bounds, so a step only repaints.
+  // Both layers are fixed boxes the size of the graph: a highlight that comes or goes
+  // never changes their painted bounds, so a step only repaints.
   return (
     <EdgeLabelRenderer>
       <svg className="edge-layer" data-testid="edge-layer" width={width} height={height}
@@ -49,7 +45,11 @@ export function EdgeLayer({ cells, nodes, edges }) {
           <Arrowhead id="chainrule-arrow" />
           <Arrowhead id="chainrule-arrow-hl" />
         </defs>
-        {paths.map(([id, d]) => <FlowPath key={id} cells={cells} id={id} d={d} />)}
+        {paths.map(([id, d]) => <path key={id} d={d} data-edge-id={id} className="flow-edge"
+                                      markerEnd="url(#chainrule-arrow)" />)}
+      </svg>
+      <svg className="edge-layer" width={width} height={height} aria-hidden="true">
+        {paths.map(([id, d]) => <Highlight key={id} cells={cells} id={id} d={d} />)}
       </svg>
     </EdgeLabelRenderer>
   );

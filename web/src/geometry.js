@@ -71,3 +71,16 @@ export function edgePath(edge, source, target) {
     targetX, targetY, targetPosition: to.position });
   return path;
 }
+
+// The box around every node: {x, y, width, height}, or null for no nodes.
+export function graphBounds(nodes) {
+  if (!nodes.length) return null;
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { position: { x, y }, width = 0, height = 0 } of nodes) {
+    left = Math.min(left, x);
+    top = Math.min(top, y);
+    right = Math.max(right, x + width);
+    bottom = Math.max(bottom, y + height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}

@@ -6,12 +6,12 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import {
   BaseEdge, Controls, Handle, Position, ReactFlow, ReactFlowProvider, getBezierPath,
-  useReactFlow,
+  useReactFlow, useStoreApi,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { classes, createCells, useCell } from './cells.js';
 import { EdgeLayer } from './edge-layer.jsx';
-import { OPERAND_AT, declareGeometry } from './geometry.js';
+import { OPERAND_AT, declareGeometry, graphBounds } from './geometry.js';
 import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
 import './graph-view.css';
@@ -153,13 +153,23 @@ function makeFlowEdge(cells) {
 const NO_EDGES = [];
 const EDGE_DEFAULTS = { type: 'flow', markerEnd: { type: 'arrowclosed', width: 16, height: 16 } };
 
+const FIT_PADDING = 0.12;
+
 // Lets code outside React ask the flow to fit the view after a new graph is drawn.
 function ViewportBridge({ api }) {
   const flow = useReactFlow();
+  const flowStore = useStoreApi();
   useEffect(() => {
-    api.fitView = (options) => flow.fitView({ padding: 0.12, ...options });
+    api.fitView = (options) => flow.fitView({ padding: FIT_PADDING, ...options });
+    // Fits `bounds` at once, if the pane has its size yet; true if it did.
+    api.fitBounds = (bounds) => {
+      const { width, height } = flowStore.getState();
+      if (!width || !height) return false;
+      flow.fitBounds(bounds, { padding: FIT_PADDING });
+      return true;
+    };
     api.toFlow = (x, y) => flow.screenToFlowPosition({ x, y });
-  }, [api, flow]);
+  }, [api, flow, flowStore]);
   return null;
 }
 
@@ -233,20 +243,33 @@ export function mountGraph(element) {
       if (!store.get().editing) nodes.forEach(declareGeometry);
       drawn = true;
       cells.reset(cellData);
-      flushSync(() => store.set({ ...store.get(), nodes, edges }));
-      // Once, for this graph: the edits and drags that follow keep the viewport.
-      if (fit) requestAnimationFrame(() => api.fitView?.());
+      // Fitted once, for this graph: the edits and drags that follow keep the viewport.
+      // A big graph is fitted from Python's sizes in the same render: React Flow draws
+      // only what is in view there, so fitting after drawing drew it twice. A small one
+      // is fitted on the next frame, once the page around the canvas has its final size.
+      const bounds = fit && nodes.length > VISIBLE_ONLY_ABOVE ? graphBounds(nodes) : null;
+      let fitted = false;
+      flushSync(() => {
+        store.set({ ...store.get(), nodes, edges });
+        if (bounds) fitted = api.fitBounds?.(bounds) ?? false;
+      });
+      if (fit && !fitted) requestAnimationFrame(() => api.fitView?.());
       element.dataset.nodes = String(nodes.length);
     },
     // The same program regrouped: new boxes and positions, slid there briefly so the eye
     // can follow what moved.
     regroup(json, fit = false) {
-      element.classList.remove('is-regrouping');
-      void element.offsetWidth; // restarts the transition
+      // A transition starts whenever the new transform meets the class, so the class
+      // need not be taken off first (that forced a style and layout pass of every node).
       element.classList.add('is-regrouping');
       clearTimeout(regrouping);
       regrouping = setTimeout(() => element.classList.remove('is-regrouping'), REGROUP_MS);
       handle.setGraph(json, fit);
+      if (!matchMedia('(prefers-reduced-motion: reduce)').matches) {
+        for (const layer of element.querySelectorAll('.edge-layer')) {
+          layer.animate([{ opacity: 0 }, { opacity: 1 }], { duration: REGROUP_MS, easing: 'ease-in' });
+        }
+      }
     },
     // Python's handler for a group's expand/collapse toggle: (name) -> nothing.
     setGroupHandler(handler) {
