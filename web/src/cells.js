@@ -13,6 +13,12 @@ export function classes(...names) {
   return names.filter(Boolean).join(' ');
 }
 
+// Cells are flat records of strings and booleans.
+function sameCell(a, b) {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 export function createCells() {
   const cells = new Map();
   const listeners = new Map();
@@ -25,13 +31,19 @@ export function createCells() {
 
   return {
     get: (id) => cells.get(id) ?? empty,
-    // Replaces every cell: used with a new graph.
+    // Replaces every cell: used with a new graph. Only the cells that differ are
+    // notified: a regrouped graph keeps most of them, and each notice is a re-render.
     reset(entries) {
-      const old = [...cells.keys()];
+      const next = new Map(Object.entries(entries ?? {}));
+      const changed = [...cells.keys()].filter((id) => !next.has(id));
+      for (const [id, cell] of next) {
+        const old = cells.get(id);
+        if (old && sameCell(old, cell)) next.set(id, old);
+        else changed.push(id);
+      }
       cells.clear();
-      for (const [id, cell] of Object.entries(entries ?? {})) cells.set(id, cell);
-      for (const id of old) notify(id);
-      for (const id of cells.keys()) notify(id);
+      for (const [id, cell] of next) cells.set(id, cell);
+      for (const id of changed) notify(id);
     },
     // Merges patches into some cells and notifies only those.
     update(patches) {
