@@ -125,7 +125,7 @@ def compound_layout(request):
         children[parent[n["v"]]].append(n["v"])
 
     def seed(n):  # a frame takes its first member's place in the order (ties keep it)
-        return min(map(seed, children[n])) if n in children else index[n]
+        return min(map(seed, children[n])) if children.get(n) else index[n]
 
     index = {n["v"]: i for i, n in enumerate(request["nodes"])}
     for members in children.values():

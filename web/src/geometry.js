@@ -5,7 +5,11 @@
 import { Position, getBezierPath } from '@xyflow/react';
 
 // Where an operator's operand handles sit along its input side, as fractions of it.
-export const OPERAND_AT = { 1: [0.5], 2: [0.3, 0.7] };
+const OPERAND_AT = { 1: [0.5], 2: [0.3, 0.7] };
+
+export function operandOffsets(arity) {
+  return OPERAND_AT[arity] ?? OPERAND_AT[1];
+}
 const HANDLE_SIZE = 6; // graph-view.css draws every handle at this size outside edit mode
 
 function handleAt(node, id, type, side, at) {
@@ -22,7 +26,7 @@ function handlesOf(node) {
     case 'value':
       return [handleAt(node, 'in', 'target', into, 0.5), handleAt(node, 'out', 'source', out, 0.5)];
     case 'operator':
-      return (OPERAND_AT[node.data.arity] ?? OPERAND_AT[1])
+      return operandOffsets(node.data.arity)
         .map((at, k) => handleAt(node, `in${k}`, 'target', into, at))
         .concat([handleAt(node, 'out', 'source', out, 0.5)]);
     case 'group':

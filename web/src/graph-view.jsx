@@ -11,7 +11,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { classes, createCells, useCell } from './cells.js';
 import { EdgeLayer } from './edge-layer.jsx';
-import { OPERAND_AT, declareGeometry, graphBounds } from './geometry.js';
+import { declareGeometry, graphBounds, operandOffsets } from './geometry.js';
 import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
 import './graph-view.css';
@@ -61,7 +61,7 @@ function makeOperatorNode(cells) {
     const cell = useCell(cells, id);
     const across = targetPosition === Position.Left || targetPosition === Position.Right
       ? 'top' : 'left';
-    const inputs = (OPERAND_AT[data.arity] ?? OPERAND_AT[1]).map((at) => `${at * 100}%`);
+    const inputs = operandOffsets(data.arity).map((at) => `${at * 100}%`);
     return (
       <div className={classes('onode', data.op.length > 4 && 'onode--long', cell.hl && `is-${cell.hl}`,
                               data.incomplete && 'onode--incomplete')}
