@@ -31,14 +31,24 @@ from chainrule.presets import PRESETS  # noqa: E402
 
 SITE = REPO / "site"
 PREFIX = "/chainrule/"
+# Checked at every frame from the start: the clock stops once the frame that shows a value
+# node inside the canvas has been painted (the static first graph counts once it is
+# fitted and visible, the flow's own nodes once they are drawn).
 STAMP_FIRST_NODE = """
-new MutationObserver((_, observer) => {
-  const node = document.querySelector('[data-testid="value-node"]');
-  if (node && node.getBoundingClientRect().width > 0) {
-    window.firstNodeAt = performance.now();
-    observer.disconnect();
-  }
-}).observe(document, {childList: true, subtree: true, attributes: true});
+const nodeShown = () => {
+  const canvas = document.querySelector('[data-testid="canvas"]');
+  const node = canvas?.querySelector('[data-testid="value-node"]');
+  if (!node || getComputedStyle(node).visibility !== 'visible') return false;
+  const box = node.getBoundingClientRect();
+  const frame = canvas.getBoundingClientRect();
+  return box.width > 0 && box.right > frame.left && box.left < frame.right
+    && box.bottom > frame.top && box.top < frame.bottom;
+};
+const watchFrame = () => {
+  if (nodeShown()) setTimeout(() => { window.firstNodeAt = performance.now(); });
+  else requestAnimationFrame(watchFrame);
+};
+requestAnimationFrame(watchFrame);
 """
 SUBMIT = """(text) => new Promise((resolve) => {
   const editor = document.querySelector('[data-testid="expression"]');
@@ -88,9 +98,9 @@ def spread(values, form="7.0f"):
     return " ".join(f"{x:{form}}" for x in (min(values), statistics.median(values), max(values)))
 
 
-def require_site():
-    if not (SITE / "index.html").is_file():
-        sys.exit("site/ is not built: run `make build` first")
+def require_site(site=SITE):
+    if not (site / "index.html").is_file():
+        sys.exit(f"{site} is not built: run `make build` first")
 
 
 @contextlib.contextmanager
@@ -121,11 +131,12 @@ def draw(page, text):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--site", type=Path, default=SITE, help="the built site (default: site/)")
     args = parser.parse_args()
-    require_site()
+    require_site(args.site)
     from playwright.sync_api import sync_playwright
 
-    server = StaticServer({PREFIX: SITE})
+    server = StaticServer({PREFIX: args.site})
     url = server.url(PREFIX)
     first, ready, collapsed, expand, collapse = [], [], [], [], []
     submit = {name: [] for name in WORKLOADS}

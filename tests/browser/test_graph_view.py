@@ -239,6 +239,44 @@ def test_first_paint_shows_the_graph_before_python(new_context, app_url):
     assert not moved, f"nodes jumped when Python took over: {moved}"
 
 
+def test_the_default_graph_is_in_the_html_and_the_flow_takes_it_over_in_place(
+        new_context, app_url):
+    # The build renders the flow's own markup into the page: with the renderer's module
+    # held back, the page still paints the whole default graph, fitted to the canvas.
+    context, _ = new_context()
+    page = context.new_page()
+    held = []
+    page.route("**/renderer/renderer.js", lambda route: held.append(route))
+    page.goto(app_url, wait_until="commit")
+    page.wait_for_selector('[data-testid="value-node"]', state="visible", timeout=TIMEOUT_MS)
+    expected = Expected.of(LECTURE)
+    static = read_canvas(page)
+    assert by_testid(page, "canvas").get_attribute("data-mounted") is None
+    check_graph(static, expected)
+    check_layout(static, expected, "LR")
+    left, top, right, bottom = static.box
+    inside = [i for i, (l, t, r, b) in static.boxes().items()
+              if not (left <= l and r <= right and top <= t and b <= bottom)]
+    assert not inside, f"nodes outside the canvas: {inside}"
+
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for the renderer"
+    held[0].continue_()
+    expect(by_testid(page, "canvas")).to_have_attribute("data-mounted", "true", timeout=TIMEOUT_MS)
+    live = read_canvas(page)
+    moved = {i: (box, live.boxes()[i]) for i, box in static.boxes().items()
+             if max(abs(a - b) for a, b in zip(box, live.boxes()[i])) > 1}
+    assert not moved, f"nodes jumped when the flow took over: {moved}"
+    bent = {i: (e["ends"], live.edges[i]["ends"]) for i, e in static.edges.items()
+            if max(abs(a - b) for ends in zip(e["ends"], live.edges[i]["ends"])
+                   for a, b in zip(*ends)) > 1}
+    assert not bent, f"edges moved when the flow took over: {bent}"
+    wait_for_state(page, "ready")
+
+
 def test_the_text_survives_a_reload(page, app_url):
     open_app(page, app_url)
     enter_text(page, QUADRATIC)

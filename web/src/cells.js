@@ -3,10 +3,9 @@
 import { useSyncExternalStore } from 'react';
 
 export function useCell(cells, id) {
-  return useSyncExternalStore(
-    (listener) => cells.subscribe(id, listener),
-    () => cells.get(id),
-  );
+  const read = () => cells.get(id);
+  // The same reader on the server: the build renders the first graph to HTML.
+  return useSyncExternalStore((listener) => cells.subscribe(id, listener), read, read);
 }
 
 export function classes(...names) {

@@ -26,7 +26,8 @@ function Arrowhead({ id }) {
   );
 }
 
-export function EdgeLayer({ cells, nodes, edges }) {
+// Every edge, and the layer for highlighted ones: two SVGs in the flow's viewport.
+export function EdgePaths({ cells, nodes, edges }) {
   const { paths, width, height } = useMemo(() => {
     const byId = new Map(nodes.map((node) => [node.id, node]));
     const drawn = edges.map((edge) => [edge.id, edgePath(edge, byId.get(edge.source),
@@ -38,7 +39,7 @@ export function EdgeLayer({ cells, nodes, edges }) {
   // Both layers are fixed boxes the size of the graph: a highlight that comes or goes
   // never changes their painted bounds, so a step only repaints.
   return (
-    <EdgeLabelRenderer>
+    <>
       <svg className="edge-layer" data-testid="edge-layer" width={width} height={height}
            aria-hidden="true">
         <defs>
@@ -51,6 +52,11 @@ export function EdgeLayer({ cells, nodes, edges }) {
       <svg className="edge-layer" width={width} height={height} aria-hidden="true">
         {paths.map(([id, d]) => <Highlight key={id} cells={cells} id={id} d={d} />)}
       </svg>
-    </EdgeLabelRenderer>
+    </>
   );
+}
+
+// The edge layer in the flow's viewport (React Flow's label layer, under the nodes).
+export function EdgeLayer(props) {
+  return <EdgeLabelRenderer><EdgePaths {...props} /></EdgeLabelRenderer>;
 }

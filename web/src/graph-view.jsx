@@ -12,6 +12,7 @@ import '@xyflow/react/dist/style.css';
 import { classes, createCells, useCell } from './cells.js';
 import { EdgeLayer } from './edge-layer.jsx';
 import { declareGeometry, graphBounds, operandOffsets } from './geometry.js';
+import { FIT_PADDING, MAX_ZOOM, MIN_ZOOM } from './viewport.js';
 import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
 import './graph-view.css';
@@ -153,7 +154,6 @@ function makeFlowEdge(cells) {
 const NO_EDGES = [];
 const EDGE_DEFAULTS = { type: 'flow', markerEnd: { type: 'arrowclosed', width: 16, height: 16 } };
 
-const FIT_PADDING = 0.12;
 
 // Lets code outside React ask the flow to fit the view after a new graph is drawn.
 function ViewportBridge({ api }) {
@@ -174,14 +174,14 @@ function ViewportBridge({ api }) {
 }
 
 function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
-  const { nodes, edges, editing } = useSyncExternalStore(store.subscribe, store.get);
+  const { nodes, edges, editing } = useSyncExternalStore(store.subscribe, store.get, store.get);
   const [menu, setMenu] = useState(null);
   const editProps = useEditProps(store, handlers, editing, setMenu);
   useEffect(() => setMenu(null), [editing, edges]); // a menu points at a node drawn then
   return (
     <ReactFlow
       nodes={nodes} edges={editing ? edges : NO_EDGES} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
-      defaultEdgeOptions={EDGE_DEFAULTS} fitView minZoom={0.05} maxZoom={2.5}
+      defaultEdgeOptions={EDGE_DEFAULTS} fitView minZoom={MIN_ZOOM} maxZoom={MAX_ZOOM}
       nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
       onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
       proOptions={{ hideAttribution: true }} {...editProps}
@@ -210,8 +210,10 @@ function createGraphStore() {
   };
 }
 
-// Mounts the graph view into `element`; returns the handle Python drives.
-export function mountGraph(element) {
+// The parts of one graph view: its stores, the handlers Python sets, and the React tree
+// that draws them. The page mounts them (mountGraph); the build renders them once to
+// HTML for the first paint (first-paint.jsx).
+export function createView() {
   const store = createGraphStore();
   const cells = createCells();
   const api = {};
@@ -221,14 +223,22 @@ export function mountGraph(element) {
     group: makeGroupNode(cells, handlers), frame: makeFrameNode(handlers),
   };
   const edgeTypes = { flow: makeFlowEdge(cells) };
-  const root = createRoot(element);
-  // Synchronous, so the first graph paints before Python's boot takes the main thread.
-  flushSync(() => root.render(
-    <ReactFlowProvider>
+  const tree = (providerProps) => (
+    <ReactFlowProvider {...providerProps}>
       <GraphView store={store} cells={cells} api={api} nodeTypes={nodeTypes}
                  edgeTypes={edgeTypes} handlers={handlers} />
-    </ReactFlowProvider>,
-  ));
+    </ReactFlowProvider>
+  );
+  return { store, cells, api, handlers, tree };
+}
+
+// Mounts the graph view into `element` (replacing the build's static first paint, if it
+// is there); returns the handle Python drives.
+export function mountGraph(element) {
+  const { store, cells, api, handlers, tree } = createView();
+  const root = createRoot(element);
+  // Synchronous, so the first graph paints before Python's boot takes the main thread.
+  flushSync(() => root.render(tree()));
   element.dataset.mounted = 'true';
   let drawn = false;
   let regrouping = 0;

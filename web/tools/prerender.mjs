@@ -1,29 +1,78 @@
-// The default graph as JSON, inlined into the built page for the first paint, and the
-// dagre layout it was drawn from, which Python reuses on its first boot (#first-layout).
+// The default graph, three ways into the built page: as static HTML in the canvas (the
+// flow's own markup, rendered here with React's server renderer) with a small script
+// that fits it to the canvas, so it is on screen at the first paint; as JSON, which the
+// renderer draws as a live flow in its place; and the dagre layout it was drawn from,
+// which Python reuses on its first boot (#first-layout).
 // CPython runs web/tools/prerender.py (chainrule has no dependencies, so PYTHONPATH=py is enough).
 import { execFileSync } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ROOT } from '../build/paths.mjs';
+import { build } from 'esbuild';
+import { ROOT, WEB } from '../build/paths.mjs';
 
-const MARKER = '<!-- build: first graph -->';
+const GRAPH_MARKER = '<!-- build: first graph -->';
+const CANVAS = 'data-testid="canvas"><!-- build: first paint --></div>';
+const SOURCES = path.join(WEB, 'src');
+const BUNDLE = { bundle: true, jsx: 'automatic', logLevel: 'warning', legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"' } };
 
 // `<` escaped so no text in the graph can close the script element.
-const inlineJson = async (id, file) => {
-  const json = (await readFile(file, 'utf8')).replaceAll('<', '\\u003c');
+const inlineJson = (id, json) =>
+  `<script type="application/json" id="${id}">${json.replaceAll('<', '\\u003c')}</script>`;
+
+// The graph's HTML, from web/src/first-paint.jsx bundled for Node next to `page`.
+async function renderFirstGraph(page, json) {
+  const server = `${page}.first-paint.cjs`;
+  await build({ ...BUNDLE, entryPoints: [path.join(SOURCES, 'first-paint.jsx')], outfile: server,
+    platform: 'node', format: 'cjs', loader: { '.css': 'empty' } });
+  try {
+    return createRequire(import.meta.url)(server).renderFirstGraph(json);
+  } finally {
+    await rm(server);
+  }
+}
+
+// xyflow's fitting maths without the d3 modules the rest of @xyflow/system pulls in: the
+// fit never calls them, and stubbed out they shake away with everything that does.
+const NO_D3 = {
+  name: 'no-d3',
+  setup(builder) {
+    builder.onResolve({ filter: /^d3-/ }, (args) => ({ path: args.path, namespace: 'no-d3' }));
+    builder.onLoad({ filter: /.*/, namespace: 'no-d3' }, () => ({ contents: 'module.exports = {};' }));
+  },
+};
+
+async function fitScript() {
+  const { outputFiles: [script] } = await build({ ...BUNDLE, write: false, minify: true,
+    entryPoints: [path.join(SOURCES, 'first-fit.js')], format: 'iife', target: 'es2022',
+    plugins: [NO_D3] });
+  return `<script>${script.text.trim()}</script>`;
+}
+
+const readAndRemove = async (file) => {
+  const text = await readFile(file, 'utf8');
   await rm(file);
-  return `<script type="application/json" id="${id}">${json}</script>`;
+  return text;
 };
 
 export async function inlineFirstGraph(page) {
-  const view = `${page}.first-graph.json`;
-  const layout = `${page}.first-layout.json`;
-  execFileSync(process.env.PYTHON ?? 'python3', [path.join(ROOT, 'web', 'tools', 'prerender.py'), view, layout], {
+  const viewFile = `${page}.first-graph.json`;
+  const layoutFile = `${page}.first-layout.json`;
+  execFileSync(process.env.PYTHON ?? 'python3', [path.join(ROOT, 'web', 'tools', 'prerender.py'), viewFile, layoutFile], {
     env: { ...process.env, PYTHONPATH: path.join(ROOT, 'py') },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const scripts = `${await inlineJson('first-graph', view)}\n  ${await inlineJson('first-layout', layout)}`;
+  const view = await readAndRemove(viewFile);
+  const layout = await readAndRemove(layoutFile);
+  const graph = await renderFirstGraph(page, view);
+  const scripts = [inlineJson('first-graph', view), inlineJson('first-layout', layout), await fitScript()];
   const html = await readFile(page, 'utf8');
-  if (!html.includes(MARKER)) throw new Error('index.html lacks the marker for the first graph');
-  await writeFile(page, html.replace(MARKER, () => scripts));
+  for (const marker of [GRAPH_MARKER, CANVAS]) {
+    if (!html.includes(marker)) throw new Error(`index.html lacks ${marker}`);
+  }
+  // The canvas says how many nodes it shows, as the flow's setGraph does.
+  await writeFile(page, html
+    .replace(CANVAS, () => `data-testid="canvas" data-nodes="${graph.count}">${graph.html}</div>`)
+    .replace(GRAPH_MARKER, () => scripts.join('\n  ')));
 }
