@@ -103,13 +103,17 @@ def require_site(site=SITE):
         sys.exit(f"{site} is not built: run `make build` first")
 
 
+def site_argument(parser):
+    parser.add_argument("--site", type=Path, default=SITE, help="the built site (default: site/)")
+
+
 @contextlib.contextmanager
-def app_page():
+def app_page(site=SITE):
     """A page of the built site with Python ready, for the benchmarks that click in it."""
-    require_site()
+    require_site(site)
     from playwright.sync_api import sync_playwright
 
-    server = StaticServer({PREFIX: SITE})
+    server = StaticServer({PREFIX: site})
     try:
         with sync_playwright() as playwright:
             browser = chromium.launch(playwright)
@@ -122,6 +126,18 @@ def app_page():
         server.stop()
 
 
+def zoom_in_to_detail(page):
+    """Zooms in (the flow's + button) until nodes are drawn in full, not as bare boxes."""
+    for _ in range(40):
+        if not page.evaluate("document.querySelector('[data-testid=\"canvas\"] .is-far') !== null"):
+            break
+        page.click(".react-flow__controls-zoomin")
+        page.wait_for_timeout(100)
+    else:
+        sys.exit("the nodes never came near enough to be drawn in full")
+    page.wait_for_timeout(300)
+
+
 def draw(page, text):
     """Puts `text` on the page and lets it settle."""
     page.evaluate(SUBMIT, text)
@@ -131,7 +147,7 @@ def draw(page, text):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--site", type=Path, default=SITE, help="the built site (default: site/)")
+    site_argument(parser)
     args = parser.parse_args()
     require_site(args.site)
     from playwright.sync_api import sync_playwright

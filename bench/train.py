@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "py"))
 
-from render import app_page, spread  # noqa: E402
+from render import app_page, site_argument, spread  # noqa: E402
 
 from chainrule.training import Trainer  # noqa: E402
 
@@ -57,9 +57,9 @@ def cpython(steps=300):
     return times, graph_times, first_95
 
 
-def browser(seconds, runs):
+def browser(site, seconds, runs):
     samples, rates = [], []
-    with app_page() as page:
+    with app_page(site) as page:
         page.click('[data-testid="train-panel"] summary')
         page.evaluate(WATCH_LONG_TASKS)
         for _ in range(runs):
@@ -79,6 +79,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--runs", type=int, default=3)
+    site_argument(parser)
     args = parser.parse_args()
     times, graph_times, first_95 = cpython()
     print("one training step, 2-8-8-1, batch 32 (min / median / max)")
@@ -86,7 +87,7 @@ def main():
           f"({1000 / statistics.median(times):.0f} steps/s)")
     print(f"  CPython, Value graph      {spread(graph_times, '6.2f')} ms (loss + backward only)")
     print(f"  steps to 95% accuracy     {first_95}")
-    samples, rates, long_tasks, seconds = browser(args.seconds, args.runs)
+    samples, rates, long_tasks, seconds = browser(args.site, args.seconds, args.runs)
     print(f"  browser, a step's own     {spread(samples, '6.2f')} ms")
     print(f"  browser, while training   {spread(rates, '6.0f')} steps/s of wall time")
     longest = f", the longest {max(long_tasks):.0f} ms" if long_tasks else ""

@@ -125,6 +125,33 @@ def test_nodes_never_overlap_and_edges_follow_the_direction(page, app_url, key):
     eventually(page, lambda: check_layout(read_canvas(page), expected, "LR"))
 
 
+FAR_NODES = """() => [...document.querySelectorAll(
+    '[data-testid="value-node"], [data-testid="operator-node"]')].map((el) => ({
+      far: el.classList.contains('is-far'), parts: el.childElementCount }))"""
+
+
+def test_nodes_too_small_to_read_are_drawn_as_boxes_until_zoomed_in(page, app_url):
+    open_app(page, app_url)
+    assert not any(n["far"] for n in page.evaluate(FAR_NODES)), "the lecture graph is readable"
+    expected = Expected.of(big_mlp_text())
+    enter_text(page, expected.text, expected, exact=False)
+    far = page.evaluate(FAR_NODES)
+    assert far and all(n["far"] and n["parts"] == 0 for n in far), "fitted, a box is all it is"
+    check_layout(read_canvas(page), expected, "LR")  # same boxes, values and edges
+
+    flow = by_testid(page, "canvas")
+    box = flow.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(6):  # zoom in: past 0.2, text is drawn again
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(100)
+    eventually(page, lambda: _assert(
+        not any(n["far"] for n in page.evaluate(FAR_NODES)), "still boxes after zooming in"))
+    near = page.evaluate(FAR_NODES)
+    assert all(n["parts"] >= 3 for n in near), "a node drawn in full has its label and cells"
+    check_graph(read_canvas(page), expected, exact=False)
+
+
 def test_edges_carry_arrowheads(page, app_url):
     open_app(page, app_url)
     ends = page.evaluate("""() => [...document.querySelectorAll('path[data-edge-id]')]

@@ -1,18 +1,18 @@
 // The compute graph on the canvas: React Flow with our value, operator and edge components.
 // Python sends positioned nodes and edges once per graph, then small batches of cell
 // patches (values, grads, highlight); nothing here decides what to show.
-import { memo, useEffect, useState, useSyncExternalStore } from 'react';
+import { createContext, memo, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import {
   BaseEdge, Controls, Handle, Position, ReactFlow, ReactFlowProvider, getBezierPath,
-  useReactFlow, useStoreApi,
+  useReactFlow, useStore, useStoreApi,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { classes, createCells, useCell } from './cells.js';
 import { EdgeLayer } from './edge-layer.jsx';
 import { declareGeometry, graphBounds, operandOffsets } from './geometry.js';
-import { FIT_PADDING, MAX_ZOOM, MIN_ZOOM } from './viewport.js';
+import { DETAIL_ZOOM, FIT_PADDING, MAX_ZOOM, MIN_ZOOM } from './viewport.js';
 import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
 import './graph-view.css';
@@ -20,6 +20,11 @@ import './graph-view.css';
 const VISIBLE_ONLY_ABOVE = 1000;
 const REGROUP_MS = 260;
 const NOT_FINITE = new Set(['nan', 'inf', '-inf']);
+
+// Whether nodes are drawn in full: below DETAIL_ZOOM their text would be a few pixels
+// high, so value and operator nodes are drawn as their coloured boxes alone, a tenth of
+// the elements (a 2,000-node graph fits the view at about 0.05). Edit mode is always near.
+const Near = createContext(true);
 
 function gradKnown(cell) {
   return cell.g !== undefined && cell.g !== '';
@@ -29,29 +34,34 @@ function makeValueNode(cells, handlers) {
   // Nodes are connectable in edit mode only, so `isConnectable` says whether it is on.
   return memo(({ id, data, sourcePosition, targetPosition, isConnectable: editing }) => {
     const cell = useCell(cells, id);
+    const near = useContext(Near);
     const known = gradKnown(cell);
     const dataClass = classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning');
     return (
       <div
         className={classes('vnode', `vnode--${data.role}`, cell.hl && `is-${cell.hl}`,
-          cell.done && 'is-done')}
+          cell.done && 'is-done', !near && 'is-far')}
         data-testid="value-node" data-id={id} data-label={data.label} data-role={data.role}
         data-value={cell.v ?? ''} data-grad={known ? cell.g : ''}
         title={data.role === 'incomplete' ? 'Incomplete: its operator is missing an operand, so it is not in the text' : undefined}
       >
-        <Handle id="in" type="target" position={targetPosition} isConnectable={editing} />
-        <NodeLabel id={id} label={data.label} editing={editing} handlers={handlers} />
-        {data.role === 'input'
-          ? <InputValue name={data.label} cell={cell} handlers={handlers} className={dataClass} />
-          : <span className={dataClass}
-                  title={data.role === 'constant' ? 'A constant: change it in the text' : undefined}>
-              <small>data</small>{cell.vt}
-            </span>}
-        <span className={classes('vnode__cell', 'vnode__grad',
-          known && NOT_FINITE.has(cell.gt) && 'is-warning', !known && 'is-unknown')}>
-          <small>grad</small>{known ? cell.gt : '?'}
-        </span>
-        <Handle id="out" type="source" position={sourcePosition} isConnectable={editing} />
+        {near && (
+          <>
+            <Handle id="in" type="target" position={targetPosition} isConnectable={editing} />
+            <NodeLabel id={id} label={data.label} editing={editing} handlers={handlers} />
+            {data.role === 'input'
+              ? <InputValue name={data.label} cell={cell} handlers={handlers} className={dataClass} />
+              : <span className={dataClass}
+                      title={data.role === 'constant' ? 'A constant: change it in the text' : undefined}>
+                  <small>data</small>{cell.vt}
+                </span>}
+            <span className={classes('vnode__cell', 'vnode__grad',
+              known && NOT_FINITE.has(cell.gt) && 'is-warning', !known && 'is-unknown')}>
+              <small>grad</small>{known ? cell.gt : '?'}
+            </span>
+            <Handle id="out" type="source" position={sourcePosition} isConnectable={editing} />
+          </>
+        )}
       </div>
     );
   });
@@ -60,23 +70,28 @@ function makeValueNode(cells, handlers) {
 function makeOperatorNode(cells) {
   return memo(({ id, data, sourcePosition, targetPosition, isConnectable }) => {
     const cell = useCell(cells, id);
+    const near = useContext(Near);
     const across = targetPosition === Position.Left || targetPosition === Position.Right
       ? 'top' : 'left';
     const inputs = operandOffsets(data.arity).map((at) => `${at * 100}%`);
     return (
       <div className={classes('onode', data.op.length > 4 && 'onode--long', cell.hl && `is-${cell.hl}`,
-                              data.incomplete && 'onode--incomplete')}
+                              data.incomplete && 'onode--incomplete', !near && 'is-far')}
            data-testid="operator-node" data-id={id} data-op={data.op}
            data-incomplete={data.incomplete ? 'true' : undefined}
            title={data.incomplete ? 'Incomplete: connect every input' : data.title}>
-        {inputs.map((offset, k) => (
-          <Handle key={k} id={`in${k}`} type="target" position={targetPosition}
-                  style={{ [across]: offset }} isConnectable={isConnectable}
-                  title={data.ports?.[k]} />
-        ))}
-        <PortLabels ports={data.ports} across={across} offsets={inputs} />
-        <span className="onode__symbol">{data.op}</span>
-        <Handle id="out" type="source" position={sourcePosition} isConnectable={isConnectable} />
+        {near && (
+          <>
+            {inputs.map((offset, k) => (
+              <Handle key={k} id={`in${k}`} type="target" position={targetPosition}
+                      style={{ [across]: offset }} isConnectable={isConnectable}
+                      title={data.ports?.[k]} />
+            ))}
+            <PortLabels ports={data.ports} across={across} offsets={inputs} />
+            <span className="onode__symbol">{data.op}</span>
+            <Handle id="out" type="source" position={sourcePosition} isConnectable={isConnectable} />
+          </>
+        )}
       </div>
     );
   });
@@ -178,19 +193,22 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
   const [menu, setMenu] = useState(null);
   const editProps = useEditProps(store, handlers, editing, setMenu);
   useEffect(() => setMenu(null), [editing, edges]); // a menu points at a node drawn then
+  const near = useStore((flow) => editing || flow.transform[2] >= DETAIL_ZOOM);
   return (
-    <ReactFlow
-      nodes={nodes} edges={editing ? edges : NO_EDGES} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
-      defaultEdgeOptions={EDGE_DEFAULTS} fitView minZoom={MIN_ZOOM} maxZoom={MAX_ZOOM}
-      nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
-      onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
-      proOptions={{ hideAttribution: true }} {...editProps}
-    >
-      <ViewportBridge api={api} />
-      {!editing && <EdgeLayer cells={cells} nodes={nodes} edges={edges} />}
-      {editing && <NodeMenu menu={menu} handlers={handlers} close={() => setMenu(null)} />}
-      <Controls showInteractive={false} position="bottom-right" />
-    </ReactFlow>
+    <Near.Provider value={near}>
+      <ReactFlow
+        nodes={nodes} edges={editing ? edges : NO_EDGES} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
+        defaultEdgeOptions={EDGE_DEFAULTS} fitView minZoom={MIN_ZOOM} maxZoom={MAX_ZOOM}
+        nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
+        onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
+        proOptions={{ hideAttribution: true }} {...editProps}
+      >
+        <ViewportBridge api={api} />
+        {!editing && <EdgeLayer cells={cells} nodes={nodes} edges={edges} />}
+        {editing && <NodeMenu menu={menu} handlers={handlers} close={() => setMenu(null)} />}
+        <Controls showInteractive={false} position="bottom-right" />
+      </ReactFlow>
+    </Near.Provider>
   );
 }
 
@@ -232,13 +250,34 @@ export function createView() {
   return { store, cells, api, handlers, tree };
 }
 
+// React Flow watches every node it mounts with a ResizeObserver, whose first report
+// measures the node and its handles again (getBoundingClientRect each) and updates the
+// store: at 2,000 nodes, a quarter of a second in the first frame of every new graph.
+// Outside edit mode Python has declared every size (declareGeometry), so node elements
+// are not watched then; edit mode's nodes are measured as React Flow wants.
+function declaredSizeObserver(Native, editing) {
+  return class extends Native {
+    observe(target, options) {
+      if (!editing() && target.classList.contains('react-flow__node')) return;
+      super.observe(target, options);
+    }
+  };
+}
+
 // Mounts the graph view into `element` (replacing the build's static first paint, if it
 // is there); returns the handle Python drives.
 export function mountGraph(element) {
   const { store, cells, api, handlers, tree } = createView();
   const root = createRoot(element);
   // Synchronous, so the first graph paints before Python's boot takes the main thread.
-  flushSync(() => root.render(tree()));
+  // React Flow makes its node observer in this first render: it gets ours.
+  const { ResizeObserver: native } = window;
+  window.ResizeObserver = declaredSizeObserver(native, () => store.get().editing);
+  try {
+    flushSync(() => root.render(tree()));
+  } finally {
+    window.ResizeObserver = native;
+  }
   element.dataset.mounted = 'true';
   let drawn = false;
   let regrouping = 0;
@@ -254,16 +293,19 @@ export function mountGraph(element) {
       drawn = true;
       cells.reset(cellData);
       // Fitted once, for this graph: the edits and drags that follow keep the viewport.
-      // A big graph is fitted from Python's sizes in the same render: React Flow draws
-      // only what is in view there, so fitting after drawing drew it twice. A small one
-      // is fitted on the next frame, once the page around the canvas has its final size.
-      const bounds = fit && nodes.length > VISIBLE_ONLY_ABOVE ? graphBounds(nodes) : null;
+      // Fitted from Python's sizes in the same render, so the nodes are drawn once, at
+      // the zoom (and so the detail) they are seen at: a big graph's React Flow draws
+      // only what is in view. A graph drawn whole is fitted again on the next frame, once
+      // the page around the canvas has its final size.
+      const bounds = fit ? graphBounds(nodes) : null;
       let fitted = false;
       flushSync(() => {
         store.set({ ...store.get(), nodes, edges });
         if (bounds) fitted = api.fitBounds?.(bounds) ?? false;
       });
-      if (fit && !fitted) requestAnimationFrame(() => api.fitView?.());
+      if (fit && (!fitted || nodes.length <= VISIBLE_ONLY_ABOVE)) {
+        requestAnimationFrame(() => api.fitView?.());
+      }
       element.dataset.nodes = String(nodes.length);
     },
     // The same program regrouped: new boxes and positions, slid there briefly so the eye
