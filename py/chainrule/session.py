@@ -191,10 +191,9 @@ class Session:
         """Where group `name` (its box, its frame or its first member) is drawn."""
         if name is None:
             return None
-        wanted = {group_id(name)} | {node_id for node_id, chain in self.tree.chain.items()
-                                     if name in chain}
+        box, chains = group_id(name), self.tree.chain
         for node in self.view["nodes"]:
-            if node["id"] in wanted:
+            if node["id"] == box or name in chains.get(node["id"], ()):
                 return node["position"]["x"], node["position"]["y"]
         return None
 

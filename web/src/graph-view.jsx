@@ -32,6 +32,8 @@ function gradKnown(cell) {
 
 function makeValueNode(cells, handlers) {
   // Nodes are connectable in edit mode only, so `isConnectable` says whether it is on.
+  // Handles are drawn only then: elsewhere Python has declared where they are (the edge
+  // layer draws from that), and each is a component watching React Flow's store.
   return memo(({ id, data, sourcePosition, targetPosition, isConnectable: editing }) => {
     const cell = useCell(cells, id);
     const near = useContext(Near);
@@ -47,7 +49,7 @@ function makeValueNode(cells, handlers) {
       >
         {near && (
           <>
-            <Handle id="in" type="target" position={targetPosition} isConnectable={editing} />
+            {editing && <Handle id="in" type="target" position={targetPosition} isConnectable />}
             <NodeLabel id={id} label={data.label} editing={editing} handlers={handlers} />
             {data.role === 'input'
               ? <InputValue name={data.label} cell={cell} handlers={handlers} className={dataClass} />
@@ -59,7 +61,7 @@ function makeValueNode(cells, handlers) {
               known && NOT_FINITE.has(cell.gt) && 'is-warning', !known && 'is-unknown')}>
               <small>grad</small>{known ? cell.gt : '?'}
             </span>
-            <Handle id="out" type="source" position={sourcePosition} isConnectable={editing} />
+            {editing && <Handle id="out" type="source" position={sourcePosition} isConnectable />}
           </>
         )}
       </div>
@@ -82,14 +84,13 @@ function makeOperatorNode(cells) {
            title={data.incomplete ? 'Incomplete: connect every input' : data.title}>
         {near && (
           <>
-            {inputs.map((offset, k) => (
+            {isConnectable && inputs.map((offset, k) => (
               <Handle key={k} id={`in${k}`} type="target" position={targetPosition}
-                      style={{ [across]: offset }} isConnectable={isConnectable}
-                      title={data.ports?.[k]} />
+                      style={{ [across]: offset }} isConnectable title={data.ports?.[k]} />
             ))}
             <PortLabels ports={data.ports} across={across} offsets={inputs} />
             <span className="onode__symbol">{data.op}</span>
-            <Handle id="out" type="source" position={sourcePosition} isConnectable={isConnectable} />
+            {isConnectable && <Handle id="out" type="source" position={sourcePosition} isConnectable />}
           </>
         )}
       </div>
@@ -115,14 +116,13 @@ function GroupRow({ cells, id, label }) {
 
 // A collapsed group: its name and the values leaving it. A click anywhere expands it.
 function makeGroupNode(cells, handlers) {
-  return memo(({ id, data, sourcePosition, targetPosition }) => {
+  return memo(({ id, data }) => {
     const cell = useCell(cells, id);
     const toggle = () => handlers.group?.(data.name);
     return (
       <div className={classes('gnode', cell.hl && `is-${cell.hl}`)} data-testid="group"
            data-id={id} data-group={data.name} data-collapsed="true" onClick={toggle}
            title={`${data.name}: ${data.size} nodes. Click to expand`}>
-        <Handle type="target" position={targetPosition} isConnectable={false} />
         <div className="gnode__header">
           <span className="gnode__name">{data.name}</span>
           <button type="button" className="group-toggle" data-testid="group-toggle"
@@ -132,7 +132,6 @@ function makeGroupNode(cells, handlers) {
         {data.outputs.map(([valueId, label]) => (
           <GroupRow key={valueId} cells={cells} id={valueId} label={label} />
         ))}
-        <Handle type="source" position={sourcePosition} isConnectable={false} />
       </div>
     );
   });
@@ -170,6 +169,9 @@ const NO_EDGES = [];
 const EDGE_DEFAULTS = { type: 'flow', markerEnd: { type: 'arrowclosed', width: 16, height: 16 } };
 
 
+// The flow's own first fit too: the build's static first graph is fitted this way.
+const FIT_OPTIONS = { padding: FIT_PADDING };
+
 // Lets code outside React ask the flow to fit the view after a new graph is drawn.
 function ViewportBridge({ api }) {
   const flow = useReactFlow();
@@ -198,7 +200,8 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
     <Near.Provider value={near}>
       <ReactFlow
         nodes={nodes} edges={editing ? edges : NO_EDGES} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
-        defaultEdgeOptions={EDGE_DEFAULTS} fitView minZoom={MIN_ZOOM} maxZoom={MAX_ZOOM}
+        defaultEdgeOptions={EDGE_DEFAULTS} fitView fitViewOptions={FIT_OPTIONS}
+        minZoom={MIN_ZOOM} maxZoom={MAX_ZOOM}
         nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
         onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
         proOptions={{ hideAttribution: true }} {...editProps}
