@@ -235,6 +235,23 @@ def _assert(condition, message):
     assert condition, message
 
 
+def release(page, held, what):
+    """Lets the first request held in `held` go on, once the page has made it."""
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, f"the page never asked for {what}"
+    held[0].continue_()
+
+
+def jumped(before, after):
+    """{id: (before, after)} of the boxes (or points) that moved more than a pixel."""
+    assert set(before) == set(after)
+    return {i: (box, after[i]) for i, box in before.items()
+            if max(abs(a - b) for a, b in zip(box, after[i])) > 1}
+
+
 def test_first_paint_shows_the_graph_before_python(new_context, app_url):
     context, _ = new_context()  # a cold load: no cache, no service worker, no storage
     page = context.new_page()
@@ -252,19 +269,13 @@ def test_first_paint_shows_the_graph_before_python(new_context, app_url):
     first = read_canvas(page)
     assert first.state == "loading"
 
-    for _ in range(200):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "the page never asked for the wasm"
-    held[0].continue_()
+    release(page, held, "the wasm")
     wait_for_state(page, "ready")
 
     # Python takes over the same ids, values and places: nothing jumps.
     ready = wait_for_graph(page, expected)
     assert set(ready.boxes()) == set(first.boxes())
-    moved = {i: (first.boxes()[i], box) for i, box in ready.boxes().items()
-             if max(abs(a - b) for a, b in zip(first.boxes()[i], box)) > 1}
+    moved = jumped(first.boxes(), ready.boxes())
     assert not moved, f"nodes jumped when Python took over: {moved}"
 
 
@@ -289,27 +300,15 @@ def test_the_default_graph_is_in_the_html_and_the_flow_takes_it_over_in_place(
               if not (left <= l and r <= right and top <= t and b <= bottom)]
     assert not inside, f"nodes outside the canvas: {inside}"
 
-    for _ in range(200):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "the page never asked for the renderer"
-    held[0].continue_()
+    release(page, held, "the renderer")
     expect(by_testid(page, "canvas")).to_have_attribute("data-mounted", "true", timeout=TIMEOUT_MS)
     live = read_canvas(page)
-    moved = {i: (box, live.boxes()[i]) for i, box in static.boxes().items()
-             if max(abs(a - b) for a, b in zip(box, live.boxes()[i])) > 1}
+    moved = jumped(static.boxes(), live.boxes())
     assert not moved, f"nodes jumped when the flow took over: {moved}"
-    bent = {i: (e["ends"], live.edges[i]["ends"]) for i, e in static.edges.items()
-            if max(abs(a - b) for ends in zip(e["ends"], live.edges[i]["ends"])
-                   for a, b in zip(*ends)) > 1}
+    bent = jumped({i: sum(e["ends"], []) for i, e in static.edges.items()},
+                  {i: sum(e["ends"], []) for i, e in live.edges.items()})
     assert not bent, f"edges moved when the flow took over: {bent}"
-    for _ in range(200):
-        if python:
-            break
-        page.wait_for_timeout(50)
-    assert python, "the page never asked for the wasm"
-    python[0].continue_()
+    release(page, python, "the wasm")
     wait_for_state(page, "ready")
 
 
