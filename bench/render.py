@@ -126,10 +126,15 @@ def app_page(site=SITE):
         server.stop()
 
 
+def drawn_far(page):
+    """True if the canvas draws its nodes as bare boxes (zoomed out too far for text)."""
+    return page.locator('[data-testid="canvas"] .is-far').count() > 0
+
+
 def zoom_in_to_detail(page):
     """Zooms in (the flow's + button) until nodes are drawn in full, not as bare boxes."""
     for _ in range(40):
-        if not page.evaluate("document.querySelector('[data-testid=\"canvas\"] .is-far') !== null"):
+        if not drawn_far(page):
             break
         page.click(".react-flow__controls-zoomin")
         page.wait_for_timeout(100)

@@ -23,7 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "py"))
 
-from render import app_page, draw, mlp_program, site_argument, spread, zoom_in_to_detail  # noqa: E402
+from render import (  # noqa: E402
+    app_page, draw, drawn_far, mlp_program, site_argument, spread, zoom_in_to_detail,
+)
 
 from chainrule import flow_graph, parse  # noqa: E402
 from chainrule.presets import LECTURE  # noqa: E402
@@ -65,7 +67,7 @@ def main():
             draw(page, text)
             total = len(parse(text).output.topological_order())
             nodes = len(flow_graph(parse(text).output)["nodes"])
-            far = page.locator('[data-testid="canvas"] .is-far').count() > 0
+            far = drawn_far(page)
             results[f"{nodes:5d} nodes, fitted{' (boxes only)' if far else ''}"] = (
                 timed(CLICK_STEP), timed(CLICK_STEP_IN_FRAME))
             if far:  # and zoomed in, where what is in view is drawn in full

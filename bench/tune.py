@@ -23,7 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "py"))
 
-from render import app_page, draw, mlp_program, site_argument, spread, zoom_in_to_detail  # noqa: E402
+from render import (  # noqa: E402
+    app_page, draw, drawn_far, mlp_program, site_argument, spread, zoom_in_to_detail,
+)
 
 from chainrule import flow_graph, parse  # noqa: E402
 from chainrule.presets import LECTURE  # noqa: E402
@@ -60,20 +62,20 @@ def main():
             draw(page, text)
             page.click('[data-testid="finish"]')
             name, first = next(iter(program.inputs.items()))
-            times = [page.evaluate(MOVE_SLIDER, [name, round(first.data + 0.01 * (k + 1), 2)])
-                     for k in range(args.changes)]
-            work = [page.evaluate(MOVE_SLIDER_IN_FRAME, [name, round(first.data - 0.01 * k, 2)])
-                    for k in range(args.changes)]
+
+            def changes():
+                """(painted, work) times of `args.changes` moves each, around the first value."""
+                return ([page.evaluate(MOVE_SLIDER, [name, round(first.data + 0.01 * (k + 1), 2)])
+                         for k in range(args.changes)],
+                        [page.evaluate(MOVE_SLIDER_IN_FRAME, [name, round(first.data - 0.01 * k, 2)])
+                         for k in range(args.changes)])
+
             nodes = len(flow_graph(program.output)["nodes"])
-            far = page.locator('[data-testid="canvas"] .is-far').count() > 0
-            results[f"{nodes:5d} nodes, fitted{' (boxes only)' if far else ''}"] = times, work
+            far = drawn_far(page)
+            results[f"{nodes:5d} nodes, fitted{' (boxes only)' if far else ''}"] = changes()
             if far:  # and where every value and grad is drawn as text
                 zoom_in_to_detail(page)
-                times = [page.evaluate(MOVE_SLIDER, [name, round(first.data + 0.01 * k, 2)])
-                         for k in range(args.changes)]
-                work = [page.evaluate(MOVE_SLIDER_IN_FRAME, [name, round(first.data - 0.01 * k, 2)])
-                        for k in range(args.changes)]
-                results[f"{nodes:5d} nodes, zoomed in, all drawn in full"] = times, work
+                results[f"{nodes:5d} nodes, zoomed in, all drawn in full"] = changes()
     print(f"one input change, {args.changes} changes each -> handled / painted / work"
           " (min / median / max, ms)")
     for name, (times, work) in results.items():

@@ -460,12 +460,13 @@ class Page:
         """The Inputs panel for the program on screen, filtered when it has many."""
         inputs = self.session.inputs
         box = self.inputs_filter
-        box.hidden = not needs_filter(inputs)
-        if box.hidden:
-            box.value = ""
-        else:
+        filtered = needs_filter(inputs)
+        box.hidden = not filtered
+        if filtered:
             box.placeholder = f"Filter {len(inputs):,} inputs by name, e.g. b2_"
-        self.inputs.innerHTML = panel_html(inputs, box.value)
+        else:
+            box.value = ""
+        self.inputs.innerHTML = panel_html(inputs, box.value if filtered else "")
 
     def field(self, kind, name):
         return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')

@@ -84,10 +84,6 @@ def inside(box, frame):
             and frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"])
 
 
-def _assert(condition, message):
-    assert condition, message
-
-
 def test_the_mlp_preset_opens_with_one_box_per_neuron(page, app_url):
     shown = open_mlp(page, app_url)
     reference = parse(MLP_TEXT)

@@ -10,7 +10,9 @@ const OPERAND_AT = { 1: [0.5], 2: [0.3, 0.7] };
 export function operandOffsets(arity) {
   return OPERAND_AT[arity] ?? OPERAND_AT[1];
 }
-const HANDLE_SIZE = 6; // graph-view.css draws every handle at this size outside edit mode
+// Outside edit mode no handle is drawn: these declared ones say where edges end, just
+// outside a node's rim, as React Flow's 6 px handles put them.
+const HANDLE_SIZE = 6;
 
 function handleAt(node, id, type, side, at) {
   const half = HANDLE_SIZE / 2;

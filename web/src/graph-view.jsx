@@ -168,7 +168,6 @@ function makeFlowEdge(cells) {
 const NO_EDGES = [];
 const EDGE_DEFAULTS = { type: 'flow', markerEnd: { type: 'arrowclosed', width: 16, height: 16 } };
 
-
 // The flow's own first fit too: the build's static first graph is fitted this way.
 const FIT_OPTIONS = { padding: FIT_PADDING };
 
