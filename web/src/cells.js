@@ -18,14 +18,38 @@ function sameCell(a, b) {
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
+// The ids whose cell has a highlight part, as [[id, part]], one array per change: a
+// layer that draws only what is highlighted watches this instead of a cell per item.
+export function useHighlighted(cells) {
+  return useSyncExternalStore(cells.subscribeHighlighted, cells.highlighted, cells.highlighted);
+}
+
 export function createCells() {
   const cells = new Map();
   const listeners = new Map();
   const empty = {};
+  const lit = new Map();
+  const litListeners = new Set();
+  let litList = [];
 
   function notify(id) {
     const set = listeners.get(id);
     if (set) for (const listener of set) listener();
+  }
+
+  // Keeps `lit` in step with the cell of `id`; true if its highlight changed.
+  function track(id) {
+    const part = cells.get(id)?.hl || '';
+    if ((lit.get(id) ?? '') === part) return false;
+    if (part) lit.set(id, part);
+    else lit.delete(id);
+    return true;
+  }
+
+  function notifyHighlighted(changed) {
+    if (!changed) return;
+    litList = [...lit];
+    for (const listener of litListeners) listener();
   }
 
   return {
@@ -42,14 +66,25 @@ export function createCells() {
       }
       cells.clear();
       for (const [id, cell] of next) cells.set(id, cell);
+      let relit = false;
+      for (const id of [...lit.keys(), ...changed]) relit = track(id) || relit;
       for (const id of changed) notify(id);
+      notifyHighlighted(relit);
     },
     // Merges patches into some cells and notifies only those.
     update(patches) {
+      let relit = false;
       for (const [id, patch] of Object.entries(patches ?? {})) {
         cells.set(id, { ...(cells.get(id) ?? empty), ...patch });
+        relit = track(id) || relit;
         notify(id);
       }
+      notifyHighlighted(relit);
+    },
+    highlighted: () => litList,
+    subscribeHighlighted(listener) {
+      litListeners.add(listener);
+      return () => litListeners.delete(listener);
     },
     subscribe(id, listener) {
       let set = listeners.get(id);
