@@ -5,8 +5,8 @@
 // Python's own start-up is most of a normal boot, so we restore a memory
 // snapshot taken at build time (web/build/snapshot.mjs) and fall back to a
 // normal boot if that fails. boot.js has a worker (snapshot-worker.js) read
-// the snapshot and compile the wasm off the main thread, which only unpacks
-// and instantiates them. Our Python package and PyScript's come as one bundle
+// and unpack the snapshot and compile the wasm off the main thread, which only
+// instantiates them. Our Python package and PyScript's come as one bundle
 // that is written into Python's home before PyScript gets the interpreter.
 // Along the way the page shell hears which stage the boot is in
 // ('chainrule:boot-stage') or why it failed ('chainrule:boot-failed').
@@ -19,15 +19,14 @@ const WASM_NAME = 'pyodide.asm.wasm';
 // Our package's modules and PyScript's, {path under Python's home: source}
 // (web/build/python-sources.mjs).
 const PYTHON_FILES = '../py/home.json';
-// Filled in by the build: the size of the memory the snapshot restores, so its
-// buffer can be handed to Pyodide before the download finishes.
+// Filled in by the build: the size of the memory the snapshot restores (a
+// snapshot of another size is from another build).
 const SNAPSHOT_BYTES = Number('__SNAPSHOT_BYTES__');
 
 const announce = (type, detail) => dispatchEvent(new CustomEvent(`chainrule:${type}`, { detail }));
 // How Python came up, for tests and for anyone wondering why a boot was slow:
 // "snapshot" (the gzipped download), "cached snapshot" (the service worker's copy) or "normal".
 const recordBoot = (how) => { document.documentElement.dataset.pythonBoot = how; };
-const never = new Promise(() => {});
 // Performance marks ('chainrule:…') let bench/boot.py say where a boot spent its time.
 const mark = (name) => performance.mark(`chainrule:${name}`);
 mark('boot-module');
@@ -36,9 +35,7 @@ class BootError extends Error {}
 class SnapshotError extends Error {}
 
 // Pyodide only warns when the wasm cannot be fetched or compiled, then waits
-// forever: watching instantiateStreaming turns that into a prompt failure. It
-// also holds the compiled instance back until the snapshot is in memory, so
-// compiling the wasm and reading the snapshot overlap.
+// forever: watching instantiateStreaming turns that into a prompt failure.
 //
 // When boot.js had the worker compile the wasm (globalThis.chainruleWasm),
 // Pyodide's own download of it is skipped (its fetch gets a stand-in answer,
@@ -62,20 +59,14 @@ function watchWasm() {
   let fail;
   const failed = new Promise((_, reject) => (fail = reject));
   failed.catch(() => {});
-  let entered;
   const watch = {
     failed,
-    holdUntil: null,
-    // Resolves once Pyodide asked for its first instance (and took its hold).
-    entered: new Promise((resolve) => (entered = resolve)),
     restore: () => {
       WebAssembly.instantiateStreaming = original;
       globalThis.fetch = realFetch;
     },
   };
   WebAssembly.instantiateStreaming = async (source, imports) => {
-    const hold = watch.holdUntil;
-    entered();
     let result;
     try {
       const module = await precompiled;
@@ -95,7 +86,6 @@ function watchWasm() {
       fail(reason);
       throw reason;
     }
-    if (hold) await hold.catch(() => never);
     announce('boot-stage', 'start');
     return result;
   };
@@ -118,8 +108,9 @@ function quietEarlyFetches() {
 
 // boot.js starts reading the snapshot before this module loads, in a worker
 // (snapshot-worker.js): the service worker's decompressed copy straight from
-// its cache on later visits, the gzipped download on a first visit. Without
-// boot.js, start that worker here.
+// its cache on later visits, the gzipped download on a first visit; the worker
+// unpacks it into the memory image Pyodide restores. Without boot.js, start
+// that worker here.
 function readSnapshot() {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('snapshot-worker.js', INDEX_URL));
@@ -150,31 +141,6 @@ async function loadSnapshot() {
   }
 }
 
-// The snapshot is sparse (web/build/sparse.mjs), records of
-// [u32 offset][u32 length][bytes], little-endian: a size record (offset
-// 0xFFFFFFFE, length = the memory's size, no bytes), the memory's non-zero
-// runs, an end record (offset 0xFFFFFFFF). The rest of `memory` stays zero.
-const SIZE_OFFSET = 0xfffffffe;
-const END_OFFSET = 0xffffffff;
-
-function unpackSnapshot(sparse, memory) {
-  const fields = new DataView(sparse);
-  const bytes = new Uint8Array(sparse);
-  if (sparse.byteLength < 8 || fields.getUint32(0, true) !== SIZE_OFFSET || fields.getUint32(4, true) !== memory.length) {
-    throw new SnapshotError('the Python snapshot does not fit this build');
-  }
-  for (let at = 8; at + 8 <= sparse.byteLength;) {
-    const offset = fields.getUint32(at, true);
-    const length = fields.getUint32(at + 4, true);
-    at += 8;
-    if (offset === END_OFFSET) return;
-    if (offset + length > memory.length || at + length > sparse.byteLength) break;
-    memory.set(bytes.subarray(at, at + length), offset);
-    at += length;
-  }
-  throw new SnapshotError('the Python snapshot is truncated');
-}
-
 // Every restore starts from the same memory image, so the random generator
 // would repeat itself across visits unless reseeded from the browser's entropy.
 // (No runPython here: compiling even one line costs the boot more than this.)
@@ -197,41 +163,38 @@ function downloadPythonFiles() {
   return files;
 }
 
+// Written as bytes: given a string, Emscripten's FS encodes it to UTF-8 in JavaScript,
+// a character at a time (50 ms of a boot for our 240 KB); TextEncoder does it natively.
 function writePythonFiles(pyodide, files) {
   const { FS } = pyodide;
   const home = FS.cwd();
+  const utf8 = new TextEncoder();
   for (const [file, source] of Object.entries(files)) {
     const target = `${home}/${file}`;
     FS.mkdirTree(target.slice(0, target.lastIndexOf('/')));
-    FS.writeFile(target, source);
+    FS.writeFile(target, utf8.encode(source));
   }
 }
 
 async function bootFromSnapshot(watch) {
-  // Pyodide wants the snapshot before it even compiles its wasm, but reads it
-  // only once the wasm is instantiated: it gets a buffer of the right size at
-  // once, filled when the snapshot is in (the wasm watch holds Pyodide until then).
-  const buffer = new Uint8Array(SNAPSHOT_BYTES);
-  const filled = loadSnapshot().then(({ how, sparse }) => {
-    unpackSnapshot(sparse, buffer);
+  // Pyodide awaits the memory image before it sets up its module: the worker has
+  // it long before the main thread gets there, except on a first visit.
+  let how;
+  const memory = loadSnapshot().then((snapshot) => {
+    if (snapshot.memory.byteLength !== SNAPSHOT_BYTES) {
+      throw new SnapshotError('the Python snapshot does not fit this build');
+    }
     mark('snapshot-read');
-    return how;
+    how = snapshot.how;
+    return snapshot.memory;
   });
-  filled.catch(() => {});
-  watch.holdUntil = filled;
-  const attempt = loadPlainPyodide({ indexURL: INDEX_URL, _loadSnapshot: buffer });
-  try {
-    const pyodide = await Promise.race([attempt, watch.failed, filled.then(() => never)]);
-    mark('python-restored');
-    reseed(pyodide);
-    recordBoot(await filled);
-    return pyodide;
-  } catch (error) {
-    // An attempt whose snapshot never arrived stays parked on its hold; make
-    // sure it has taken that hold before a normal boot lifts it.
-    await Promise.race([watch.entered, attempt.catch(() => {})]);
-    throw error;
-  }
+  const pyodide = await Promise.race([
+    loadPlainPyodide({ indexURL: INDEX_URL, _loadSnapshot: memory }), watch.failed,
+  ]);
+  mark('python-restored');
+  reseed(pyodide);
+  recordBoot(how);
+  return pyodide;
 }
 
 async function startPython(watch) {
@@ -241,7 +204,6 @@ async function startPython(watch) {
     } catch (error) {
       if (error instanceof BootError) throw error;
       console.warn('Restoring the Python snapshot failed; booting normally.', error);
-      watch.holdUntil = null;
     }
   }
   const pyodide = await Promise.race([loadPlainPyodide({ indexURL: INDEX_URL }), watch.failed]);
