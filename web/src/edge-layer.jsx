@@ -42,7 +42,7 @@ export function EdgePaths({ cells, nodes, edges }) {
   // never changes their painted bounds, so a step only repaints.
   return (
     <>
-      <svg className="edge-layer" data-testid="edge-layer" width={width} height={height}
+      <svg className="edge-layer edge-layer--all" data-testid="edge-layer" width={width} height={height}
            aria-hidden="true">
         <defs>
           <Arrowhead id="chainrule-arrow" />
