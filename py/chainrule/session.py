@@ -338,7 +338,7 @@ class Session:
     def _advance(self):
         if self.position == len(self.taken):
             if self._steps is None:
-                self._steps = backward_steps(self.program.output, self.order)
+                self._steps = backward_steps(self.program.output, self.order, self.ids)
             self.taken.append(next(self._steps))
         else:  # re-doing a step that Back undid: its numbers are already known
             self.taken[self.position].operand.grad = self.taken[self.position].after

@@ -7,21 +7,20 @@ same terms in the same order.
 """
 
 from collections import Counter
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .engine import Value
 from .explain import display_name, fmt, local_rule, wrapped
 from .graph import node_ids, operand_edge_id, operator_id, result_edge_id
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One chain-rule contribution: operand.grad += local · result.grad.
 
-    The texts (formula, rule, arithmetic) are written when first read, so running many
-    steps at once (Finish) costs only the arithmetic.
+    Immutable, and a tuple because a frozen dataclass takes twice as long to make (Finish
+    and a tuning with live grads make one per step). The texts (formula, rule,
+    arithmetic) are written when read, so running many steps at once costs only the
+    arithmetic.
     """
 
     index: int
@@ -42,7 +41,7 @@ class Step:
     accumulating: bool  # the operand already had a contribution before this one
     complete: bool  # the operand has now received all of its contributions
 
-    @cached_property
+    @property
     def formula(self):
         """The chain rule in symbols, e.g. ∂L/∂a += ∂e/∂a · ∂L/∂e = b · ∂L/∂e."""
         top = wrapped(display_name(self.root))
@@ -54,7 +53,7 @@ class Step:
         factor = f"({symbolic})" if " " in symbolic else symbolic
         return f"∂{top}/∂{opnd} += ∂{res}/∂{opnd} · {upstream} = {factor} · {upstream}"
 
-    @cached_property
+    @property
     def rule(self):
         """The op's local derivative with numbers, e.g. ∂o/∂n = 1 - tanh²(n) = 1 - 0.7071² = 0.5."""
         if self.kind == "seed":
@@ -68,7 +67,7 @@ class Step:
             parts.append(fmt(self.local))
         return " = ".join(parts)
 
-    @cached_property
+    @property
     def arithmetic(self):
         """The numbers: -3 × -2 = 6, or with += and before/after when accumulating."""
         if self.kind == "seed":
@@ -85,9 +84,9 @@ def step_count(root, order=None):
     return 1 + sum(len(v.parents) for v in order)
 
 
-def backward_steps(root, order=None):
+def backward_steps(root, order=None, ids=None):
     order = order or root.topological_order()
-    ids = node_ids(order)
+    ids = ids or node_ids(order)
     uses = Counter(p for v in order for p in v.parents)
     received = Counter()
     for v in order:
@@ -99,18 +98,24 @@ def backward_steps(root, order=None):
     index = 1
     for result in reversed(order):
         ps = result.parents
+        if not ps:
+            continue
+        # A result's grad is complete before it passes it on, and no operand is the result
+        # itself, so one call per result gives every operand's numbers.
+        data = [p.data for p in ps]
+        locals_ = result._op.backward(1.0, result.data, *data)
+        contributions = result._op.backward(result.grad, result.data, *data)
+        rid = ids[result]
+        oper, out_edge = operator_id(rid), result_edge_id(rid)
         for k, operand in enumerate(ps):
-            data = [p.data for p in ps]
-            local = result._op.backward(1.0, result.data, *data)[k]
-            contribution = result._op.backward(result.grad, result.data, *data)[k]
             before = operand.grad
-            operand.grad = before + contribution
+            operand.grad = before + contributions[k]
             received[operand] += 1
-            rid, oid = ids[result], ids[operand]
+            oid = ids[operand]
             yield Step(
-                index, "chain", root, result, operand, k, rid, oid, operator_id(rid),
-                (operand_edge_id(oid, rid, k), result_edge_id(rid)),
-                local, result.grad, contribution, before, operand.grad,
+                index, "chain", root, result, operand, k, rid, oid, oper,
+                (operand_edge_id(oid, rid, k), out_edge),
+                locals_[k], result.grad, contributions[k], before, operand.grad,
                 received[operand] > 1, received[operand] == uses[operand],
             )
             index += 1
