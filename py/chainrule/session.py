@@ -12,6 +12,7 @@ text to edit. Operator nodes and edges only carry `hl`.
 
 import math
 from collections import Counter
+from itertools import islice
 
 from .expr import parse
 from .graph import flow_graph, node_ids
@@ -241,11 +242,14 @@ class Session:
         return patches
 
     def _numbers(self, v):
-        """What a value node's cell is made from, cheap to compare (signs of zero included)."""
-        data = (v.data, math.copysign(1.0, v.data))
-        if v not in self.received:
-            return data
-        return (*data, v.grad, math.copysign(1.0, v.grad), self.received[v])
+        """What a value node's cell is made from, cheap to compare (signs of zero included:
+        -0.0 == 0.0, but the cells show them apart)."""
+        data, received = v.data, self.received.get(v)
+        if received is None:
+            return data, not data and math.copysign(1.0, data)
+        grad = v.grad
+        return (data, not data and math.copysign(1.0, data),
+                grad, not grad and math.copysign(1.0, grad), received)
 
     def start_scrub(self, name):
         self.scrub = (name, Scrub(self.program.inputs[name].data))
@@ -331,15 +335,26 @@ class Session:
         touched = set()
         while self.position > target:
             touched.add(self._retreat().operand)
-        while self.position < target:
+        while self.position < target and self.position < len(self.taken):
             touched.add(self._advance().operand)
+        if self.position < target:  # steps never taken yet: all of them in one go
+            new = list(islice(self._generator(), target - self.position))
+            self.taken.extend(new)
+            received = self.received
+            for step in new:
+                received[step.operand] = received.get(step.operand, 0) + 1
+            touched.update(step.operand for step in new)
+            self.position = target
         return touched
+
+    def _generator(self):
+        if self._steps is None:
+            self._steps = backward_steps(self.program.output, self.order, self.ids)
+        return self._steps
 
     def _advance(self):
         if self.position == len(self.taken):
-            if self._steps is None:
-                self._steps = backward_steps(self.program.output, self.order, self.ids)
-            self.taken.append(next(self._steps))
+            self.taken.append(next(self._generator()))
         else:  # re-doing a step that Back undid: its numbers are already known
             self.taken[self.position].operand.grad = self.taken[self.position].after
         step = self.taken[self.position]
