@@ -96,6 +96,7 @@ class Page:
                         for name in ("step", "back", "play", "reset", "finish")}
         self.step_controls = {**self.buttons, "expand-current": by_testid("expand-current")}
         self.disabled_shown = {}  # step control -> the `disabled` the page last got from us
+        self.input_errors = {}  # input name -> the message its row shows ("" for none)
         self.text_shown = None  # the text the editor last got from a load or a tuning
         self.hash_shown = None  # the URL hash the page last wrote
         self.toast_timer = None
@@ -467,6 +468,7 @@ class Page:
         else:
             box.value = ""
         self.inputs.innerHTML = panel_html(inputs, box.value if filtered else "")
+        self.input_errors = {}  # input name -> the message its row shows ("" for none)
 
     def field(self, kind, name):
         return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')
@@ -484,6 +486,9 @@ class Page:
         slider.value = literal_text(value)
 
     def show_input_error(self, name, message):
+        if self.input_errors.get(name, "") == message:
+            return
+        self.input_errors[name] = message
         field, error = self.field("input", name), self.field("input-error", name)
         error.textContent = message
         error.hidden = not message

@@ -21,9 +21,9 @@ def row_html(name, value):
     return (
         f'<div class="inputs__row" data-name="{n}">'
         f'<label class="inputs__name" for="input-{n}">{n}</label>'
-        f'<input id="input-{n}" class="inputs__number" type="text" inputmode="decimal" '
-        f'spellcheck="false" autocomplete="off" data-testid="input-{n}" data-name="{n}" '
-        f'value="{literal_text(value)}" aria-describedby="input-error-{n}">'
+        f'<span class="inputs__field"><input id="input-{n}" class="inputs__number" type="text" '
+        f'inputmode="decimal" spellcheck="false" autocomplete="off" data-testid="input-{n}" '
+        f'data-name="{n}" value="{literal_text(value)}" aria-describedby="input-error-{n}"></span>'
         f'<span class="inputs__track"><input class="inputs__slider" type="range" '
         f'data-testid="slider-{n}" data-name="{n}" aria-label="{n} slider" {slider}></span>'
         f'<span class="inputs__error" id="input-error-{n}" data-testid="input-error-{n}" '
