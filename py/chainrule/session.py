@@ -25,21 +25,18 @@ from .tuning import LiteralText, Scrub, literal_text
 
 def cell_text(x):
     """A number for a 84 px cell: 4 decimals, scientific when very large or small."""
-    if math.isnan(x):
+    size = abs(x)
+    if size < 1e4 and (size >= 1e-3 or size == 0):  # the usual case first: tuning formats hundreds
+        return f"{x:.4f}"
+    if x != x:
         return "nan"
-    if math.isinf(x):
+    if size == math.inf:
         return "inf" if x > 0 else "-inf"
-    if x != 0 and (abs(x) >= 1e4 or abs(x) < 1e-3):
-        return f"{x:.3e}"
-    return f"{x:.4f}"
+    return f"{x:.3e}"
 
 
 def value_cell(data):
     return {"v": repr(data), "vt": cell_text(data)}
-
-
-def grad_cell(grad):
-    return {"g": repr(grad), "gt": cell_text(grad)}
 
 
 UNKNOWN_GRAD = {"g": "", "gt": "", "done": False}
@@ -128,9 +125,10 @@ class Session:
         return cells
 
     def _cell(self, v):
-        cell = {**value_cell(v.data), **self._grad_state(v)}
+        data = v.data
+        cell = {"v": repr(data), "vt": cell_text(data), **self._grad_state(v)}
         if v.is_leaf and v.label:
-            cell["e"] = literal_text(v.data)
+            cell["e"] = literal_text(data)
         return cell
 
     # groups ----------------------------------------------------------------------
@@ -291,11 +289,13 @@ class Session:
         return self.position == self.total
 
     def _grad_state(self, v):
-        if v not in self.received:
+        received = self.received.get(v)
+        if received is None:
             return dict(UNKNOWN_GRAD)
         # Every node but the output is complete after one contribution per use; the
         # output's only contribution is the seed.
-        return {**grad_cell(v.grad), "done": self.received[v] >= max(self.uses[v], 1)}
+        grad = v.grad
+        return {"g": repr(grad), "gt": cell_text(grad), "done": received >= max(self.uses[v], 1)}
 
     def step(self):
         """One more contribution; returns the cell patches, or None at the end."""
