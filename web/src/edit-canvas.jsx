@@ -3,7 +3,7 @@
 // Python decides every edit: `handlers.edit(kind, json)` returns '' or why it was refused,
 // and a successful edit comes back as a new graph. Only selection and dragging are kept
 // here, between two of Python's graphs.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { applyEdgeChanges, applyNodeChanges, useReactFlow } from '@xyflow/react';
 import './edit-canvas.css';
 
@@ -72,8 +72,9 @@ export function NodeMenu({ menu, handlers, close }) {
   );
 }
 
-// A value node's name: in edit mode, double-click to rename it.
-export function NodeLabel({ id, label, editing, handlers }) {
+// A value node's name: in edit mode, double-click to rename it. Memoized: its node redraws
+// on every step and tuning, the name only when it changes.
+export const NodeLabel = memo(({ id, label, editing, handlers }) => {
   const [renaming, setRenaming] = useState(false);
   if (!renaming) {
     return (
@@ -100,7 +101,7 @@ export function NodeLabel({ id, label, editing, handlers }) {
              onBlur={() => setRenaming(false)} />
     </span>
   );
-}
+});
 
 // Operand names next to the inputs of a non-commutative operator (base/exponent, ...).
 // Left to right, each name sits left of its input; top to bottom, the first name goes to
