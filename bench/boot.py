@@ -61,11 +61,11 @@ document.addEventListener('py:ready', () => performance.mark('chainrule:pyscript
 MARKS = """() => Object.fromEntries(performance.getEntriesByType('mark')
     .filter((mark) => mark.name.startsWith('chainrule:'))
     .map((mark) => [mark.name.slice('chainrule:'.length), mark.startTime / 1000]))"""
-# In the order a warm boot usually passes them (web/shell/pyodide-boot.mjs).
+# The boot's stages (web/shell/pyodide-boot.mjs), printed in the order the boots passed them.
 STAGES = {
     "boot-module": "boot module runs (HTML, service worker, boot.js)",
+    "snapshot-read": "snapshot read and unpacked by the worker",
     "wasm-compiled": "wasm compiled by the worker, instantiated",
-    "snapshot-read": "snapshot read by the worker, unpacked",
     "python-restored": "Python restored from the snapshot",
     "pyscript-asks": "PyScript asks for the interpreter",
     "pyscript-runs": "PyScript runs the page's script",
@@ -173,13 +173,14 @@ def main_thread_cpu(context, url):
 
 def breakdown(marks):
     """Median seconds from navigation to each stage of the warm boots, and the step to it."""
-    lines = []
-    previous = 0.0
+    medians = []
     for stage, label in [*STAGES.items(), ("ready", "ready: Python drew the page")]:
         times = [sample[stage] for sample in marks if stage in sample]
-        if not times:
-            continue
-        at = statistics.median(times)
+        if times:
+            medians.append((statistics.median(times), label))
+    lines = []
+    previous = 0.0
+    for at, label in sorted(medians):
         lines.append(f"  {at:5.2f}  {at - previous:+5.2f}  {label}")
         previous = at
     return lines
