@@ -135,6 +135,42 @@ def test_tune_matches_torch_and_keeps_ids_and_positions():
     assert s2.at_end  # gradients stayed live
 
 
+def steps_of(session):
+    """Every step's numbers, and the grads after each, as exact text."""
+    return [(step.index, step.operand_id, repr(step.local), repr(step.upstream),
+             repr(step.before), repr(step.after)) for step in session.taken]
+
+
+def grads_of(session):
+    return [repr(v.grad) for v in session.order]
+
+
+@pytest.mark.parametrize("text", [LECTURE, "a = 2\nb = a*a\nc = b + a\nd = tanh(c*b)"])
+def test_tune_at_the_end_replays_its_steps_only_when_one_is_asked_for(text):
+    """The grads a tuning at the end shows are the ones stepping there gives, bit for bit;
+    the steps behind them, replayed later, are those of a fresh session, and Back from
+    there restores the grads before the last step exactly."""
+    s = Session(run_dagre)
+    s.load(text)
+    s.finish()
+    shown = dict(s.highlighted)
+    patches = s.tune("a", 3.0)
+    assert s.replay_pending and s.at_end and s.highlighted == shown
+    assert not any("hl" in cell for cell in patches.values())  # the same last step
+    fresh = Session(run_dagre)
+    fresh.load(s.text)
+    fresh.finish()
+    assert grads_of(s) == grads_of(fresh)
+    assert all(cell["done"] for cell in s.cells().values() if "done" in cell)
+    assert steps_of(s) == steps_of(fresh) and not s.replay_pending
+    assert grads_of(s) == grads_of(fresh)  # the replay set the same bits again
+    assert s.current.arithmetic == fresh.current.arithmetic
+    s.back()
+    fresh.back()
+    assert grads_of(s) == grads_of(fresh) and s.position == fresh.position
+    assert s.reset() == fresh.reset() and grads_of(s) == grads_of(fresh) and s.at_start
+
+
 def test_tune_before_the_end_starts_stepping_over():
     s = Session(run_dagre)
     view = s.load(LECTURE)

@@ -39,6 +39,7 @@ PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
 WIDE_WINDOW = "(min-width: 900px)"  # the Inputs panel starts open from here up
 TOAST_MS = 2500
 HASH_DELAY_MS = 200
+EXPLAIN_DELAY_MS = 150  # a drag with live grads: the step's explanation once it pauses
 ADD_AT = (100, 20)  # a new node's top-left corner from the point it is added at
 
 renderer = js_modules.renderer
@@ -108,6 +109,8 @@ class Page:
         self.debounced = self.keep(lambda: self.try_load(self.editor.value, fit=True))
         self.tick = self.keep(lambda: self.on_step())
         self.write_hash = self.keep(lambda: self.remember_now())
+        self.explain_timer = None
+        self.explain_later = self.keep(lambda: self.show_step())
         self.hide_toast = self.keep(lambda: setattr(by_testid("toast"), "hidden", True))
 
     def keep(self, function):
@@ -441,7 +444,12 @@ class Page:
         if final:
             self.forget_grad_check()
         self.show_input(name, recenter)
-        self.show_step()
+        if final or not self.session.replay_pending:
+            self.show_step()
+        else:  # the numbers of the step explained are replayed once the drag pauses
+            if self.explain_timer is not None:
+                js.clearTimeout(self.explain_timer)
+            self.explain_timer = js.setTimeout(self.explain_later, EXPLAIN_DELAY_MS)
         if final:
             self.sync_text()
 

@@ -224,16 +224,18 @@ class Session:
         if v not in self.ids:
             raise KeyError(name)
         before = [self._numbers(v) for v in self.order]
-        shown = self.highlighted
         finished = self.total > 0 and self.at_end
         v.data = value
         self.program.output.forward(self.order)
         self.text = self.literals.set(name, literal_text(value))
-        self._reset_steps()
-        if finished:
-            self._move_to(self.total)
-        self.highlighted = shown
-        patches = self._patches(None, self.current)
+        if finished:  # the same last step stays highlighted
+            self._finish_again()
+            patches = {}
+        else:
+            shown = self.highlighted
+            self._reset_steps()
+            self.highlighted = shown
+            patches = self._patches(None, None)
         for v, old in zip(self.order, before):
             if self._numbers(v) != old:
                 patches.setdefault(self.ids[v], {}).update(self._cell(v))
@@ -268,13 +270,39 @@ class Session:
     # stepping ------------------------------------------------------------------
 
     def _reset_steps(self):
-        self.taken = []
+        self._taken = []
         self.position = 0
         self.highlighted = {}
         self.received = {}
         self._steps = None
         root = self.program.output if self.program else None
         self.total = step_count(root, self.order) if root else 0
+
+    def _finish_again(self):
+        """At the end again after new numbers, without making a Step per step: the grads
+        come from Value.backward (the same sums in the same order as stepping, so the same
+        bits), and the steps themselves are replayed only when one is asked for. A scrub
+        with live grads redraws every change; its explanation can wait."""
+        self.program.output.backward()
+        self._taken = None
+        self._steps = None
+        self.position = self.total
+        self.received = dict(self.uses)
+        root = self.program.output
+        self.received[root] = self.received.get(root, 0) + 1  # the seed
+
+    @property
+    def replay_pending(self):
+        """True while the steps behind the grads on screen are still to be replayed."""
+        return self._taken is None
+
+    @property
+    def taken(self):
+        """The steps taken, in order (replayed first if a tuning left them pending)."""
+        if self._taken is None:
+            self._steps = backward_steps(self.program.output, self.order, self.ids)
+            self._taken = list(self._steps)  # the grads they set are the ones on screen
+        return self._taken
 
     @property
     def current(self):

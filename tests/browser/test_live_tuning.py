@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from harness import wait_for_state
 from pages import (
-    LECTURE, Expected, by_testid, check_graph, eventually, expect_counter, open_app,
-    read_canvas, same_number, wait_for_graph,
+    LECTURE, Expected, by_testid, check_graph, eventually, expect_counter, explanation,
+    open_app, read_canvas, same_number, step_texts, wait_for_graph,
 )
 
 LECTURE_A3 = LECTURE.replace("a = 2", "a = 3")
@@ -100,6 +100,27 @@ def test_the_slider_tunes_too(page, app_url):
     check_graph(canvas, Expected.of(LECTURE.replace("c = 10", "c = 4.5")), exact=True)
     expect(by_testid(page, "input-c")).to_have_value("4.5")
     expect(by_testid(page, "expression")).to_have_value(LECTURE.replace("c = 10", "c = 4.5"))
+
+
+def test_sliding_at_the_end_keeps_grads_live_and_the_explanation_catches_up(page, app_url):
+    open_app(page, app_url)
+    by_testid(page, "finish").click()
+    slider = by_testid(page, "slider-a")
+    for value in ("2.5", "3", "3.5"):  # a drag: input events, no change until release
+        slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', "
+                        "{bubbles: true})); }", value)
+    text = LECTURE.replace("a = 2", "a = 3.5")
+    canvas = wait_for_value(page, "a", 3.5)
+    check_values_and_grads(canvas, text)
+    expected = Expected.of(text)
+    expect_counter(page, expected.total, expected.total)
+    last = step_texts(expected.steps[-1])
+    assert last != step_texts(Expected.of(LECTURE).steps[-1])  # its numbers depend on a
+
+    def explained():
+        assert explanation(page) == last
+
+    eventually(page, explained)
 
 
 def test_click_a_value_on_the_canvas_to_type_it(page, app_url):
