@@ -298,8 +298,7 @@ class Page:
         self.try_load(text, fit=True)
 
     def on_input(self, event):
-        self.cancel_redraw()
-        self.timer = js.setTimeout(self.debounced, DEBOUNCE_MS)
+        self.timer = restart_timer(self.timer, self.debounced, DEBOUNCE_MS)
 
     def cancel_redraw(self):
         """Drops the debounced redraw of what is being typed (the text is drawn now)."""
@@ -374,9 +373,7 @@ class Page:
         """Puts the state in the URL's hash soon (no new history entry), so the link is a
         share. For steps: replaceState costs ~1.5 ms, a step's whole budget is 5 ms. New
         text is written at once (`remember_now`): a reload must never bring back old text."""
-        if self.hash_timer is not None:
-            js.clearTimeout(self.hash_timer)
-        self.hash_timer = js.setTimeout(self.write_hash, HASH_DELAY_MS)
+        self.hash_timer = restart_timer(self.hash_timer, self.write_hash, HASH_DELAY_MS)
 
     def remember_now(self):
         if self.hash_timer is not None:
@@ -418,9 +415,7 @@ class Page:
         box = by_testid("toast")
         box.textContent = message
         box.hidden = False
-        if self.toast_timer is not None:
-            js.clearTimeout(self.toast_timer)
-        self.toast_timer = js.setTimeout(self.hide_toast, TOAST_MS)
+        self.toast_timer = restart_timer(self.toast_timer, self.hide_toast, TOAST_MS)
 
     def show_notice(self, message):
         box = by_testid("notice")
@@ -447,9 +442,8 @@ class Page:
         if final or not self.session.replay_pending:
             self.show_step()
         else:  # the numbers of the step explained are replayed once the drag pauses
-            if self.explain_timer is not None:
-                js.clearTimeout(self.explain_timer)
-            self.explain_timer = js.setTimeout(self.explain_later, EXPLAIN_DELAY_MS)
+            self.explain_timer = restart_timer(self.explain_timer, self.explain_later,
+                                               EXPLAIN_DELAY_MS)
         if final:
             self.sync_text()
 
@@ -476,7 +470,7 @@ class Page:
         else:
             box.value = ""
         self.inputs.innerHTML = panel_html(inputs, box.value if filtered else "")
-        self.input_errors = {}  # input name -> the message its row shows ("" for none)
+        self.input_errors = {}
 
     def field(self, kind, name):
         return self.inputs.querySelector(f'[data-testid="{kind}-{name}"]')
@@ -1025,6 +1019,13 @@ class Training:
                                   "try fewer or narrower hidden layers.")
             return
         self.page.use_text(source)
+
+
+def restart_timer(timer, callback, ms):
+    """A debounce: `callback` in `ms`, with the pending `timer` (if any) cleared first."""
+    if timer is not None:
+        js.clearTimeout(timer)
+    return js.setTimeout(callback, ms)
 
 
 def show_versions():

@@ -125,10 +125,10 @@ class Session:
         return cells
 
     def _cell(self, v):
-        data = v.data
-        cell = {"v": repr(data), "vt": cell_text(data), **self._grad_state(v)}
+        cell = value_cell(v.data)
+        cell.update(self._grad_state(v))
         if v.is_leaf and v.label:
-            cell["e"] = literal_text(data)
+            cell["e"] = literal_text(v.data)
         return cell
 
     # groups ----------------------------------------------------------------------
