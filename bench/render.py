@@ -131,6 +131,20 @@ def drawn_far(page):
     return page.locator('[data-testid="canvas"] .is-far').count() > 0
 
 
+IN_VIEW = """() => {
+  const pane = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+  return [...document.querySelectorAll('[data-testid="canvas"] .react-flow__node')]
+    .map((node) => node.getBoundingClientRect())
+    .filter((box) => box.right >= pane.left && box.left <= pane.right
+                     && box.bottom >= pane.top && box.top <= pane.bottom).length;
+}"""
+
+
+def nodes_in_view(page):
+    """How many graph nodes are at least partly inside the canvas."""
+    return page.evaluate(IN_VIEW)
+
+
 def zoom_in_to_detail(page):
     """Zooms in (the flow's + button) until nodes are drawn in full, not as bare boxes."""
     for _ in range(40):

@@ -143,7 +143,7 @@ def test_nodes_too_small_to_read_are_drawn_as_boxes_until_zoomed_in(page, app_ur
     flow = by_testid(page, "canvas")
     box = flow.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    for _ in range(6):  # zoom in: past 0.2, text is drawn again
+    for _ in range(6):  # zoom in: past 0.5, text is drawn again
         page.mouse.wheel(0, -300)
         page.wait_for_timeout(100)
     eventually(page, lambda: _assert(
@@ -152,6 +152,29 @@ def test_nodes_too_small_to_read_are_drawn_as_boxes_until_zoomed_in(page, app_ur
     assert all(n["parts"] > 0 for n in near), "a node drawn in full has its text"
     assert all(n["cells"] == 2 for n in near if n["value"]), "a value shows its data and grad"
     check_graph(read_canvas(page), expected, exact=False)
+
+
+ZOOM = ("() => Number(document.querySelector('.react-flow__viewport').style.transform"
+        ".match(/scale\\(([^)]+)\\)/)[1])")
+
+
+@pytest.mark.parametrize("ratio", [1, 2])
+def test_text_is_drawn_from_the_zoom_where_it_is_readable(new_context, app_url, ratio):
+    """13 px text is drawn once it is 6.5 device pixels high: from zoom 0.5 on a common
+    screen, 0.25 on a double-density one (and never under 0.2)."""
+    context, _ = new_context(device_scale_factor=ratio)
+    page = context.new_page()
+    open_app(page, app_url)
+    expected = Expected.of(big_mlp_text())
+    enter_text(page, expected.text, expected, exact=False)
+    zooms = [page.evaluate(ZOOM)]
+    while any(n["far"] for n in page.evaluate(FAR_NODES)):
+        assert len(zooms) < 30, f"still boxes at zoom {zooms[-1]}"
+        by_testid(page, "canvas").locator(".react-flow__controls-zoomin").click()
+        eventually(page, lambda: _assert(page.evaluate(ZOOM) > zooms[-1], "no zoom"))
+        zooms.append(page.evaluate(ZOOM))
+    threshold = max(0.2, 0.5 / ratio)
+    assert len(zooms) > 1 and zooms[-2] < threshold <= zooms[-1], zooms
 
 
 def test_edges_carry_arrowheads(page, app_url):

@@ -6,6 +6,7 @@ number (pages.Expected), never from numbers copied into the tests.
 
 from playwright.sync_api import expect
 
+from chainrule.session import cell_text
 from harness import wait_for_state
 from pages import (
     LECTURE, Expected, by_testid, check_graph, eventually, expect_counter, explanation,
@@ -121,6 +122,65 @@ def test_sliding_at_the_end_keeps_grads_live_and_the_explanation_catches_up(page
         assert explanation(page) == last
 
     eventually(page, explained)
+
+
+# Each drawn value node's two cells as shown: [data text, grad text].
+SHOWN = """() => Object.fromEntries([...document.querySelectorAll('[data-testid="value-node"]')]
+    .map((el) => [el.dataset.id, [...el.querySelectorAll('.vnode__cell')]
+        .map((cell) => cell.lastElementChild.textContent)]))"""
+
+
+def in_view(canvas):
+    """The ids of the value nodes at least partly inside the canvas."""
+    left, top, right, bottom = canvas.box
+    return {vid for vid, node in canvas.values.items()
+            if node["box"][2] >= left and node["box"][0] <= right
+            and node["box"][3] >= top and node["box"][1] <= bottom}
+
+
+def check_numbers_shown(page, canvas, ids=None):
+    """Each value in `ids` (all by default) shows its data-value and data-grad, formatted
+    for its cells."""
+    shown = page.evaluate(SHOWN)
+    assert set(shown) == set(canvas.values)
+    for vid in canvas.values if ids is None else ids:
+        node = canvas.values[vid]
+        grad = cell_text(float(node["grad"])) if node["grad"] else "?"
+        assert shown[vid] == [cell_text(float(node["value"])), grad], (vid, shown[vid], node)
+
+
+def test_nodes_out_of_view_show_the_new_numbers_once_back_in_view(page, app_url):
+    """Zoomed in, a tuning writes the numbers of the nodes in view; the rest get theirs
+    as they come into view."""
+    open_app(page, app_url)
+    by_testid(page, "finish").click()
+    expect_counter(page, 7, 7)
+    check_numbers_shown(page, read_canvas(page))
+    by_testid(page, "canvas").hover()
+    for _ in range(3):
+        page.mouse.wheel(0, -400)
+    eventually(page, lambda: _assert(len(in_view(read_canvas(page))) < 7, "all still in view"))
+
+    set_in_panel(page, "a", "3")
+    expect(by_testid(page, "expression")).to_have_value(LECTURE_A3)
+    canvas = read_canvas(page)
+    check_values_and_grads(canvas, LECTURE_A3)  # every node's data, in view or not
+    check_numbers_shown(page, canvas, in_view(canvas))
+    by_testid(page, "fit-view").click()
+
+    def all_in_view():
+        canvas = read_canvas(page)
+        assert len(in_view(canvas)) == 7
+        check_numbers_shown(page, canvas)
+
+    eventually(page, all_in_view)
+    by_testid(page, "back").click()  # a few nodes change their look (React) and grads
+    expect_counter(page, 6, 7)
+    check_numbers_shown(page, read_canvas(page))
+
+
+def _assert(condition, message):
+    assert condition, message
 
 
 def test_click_a_value_on_the_canvas_to_type_it(page, app_url):

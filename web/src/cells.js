@@ -1,11 +1,53 @@
 // Per-id data cells outside React Flow's node data: values, grads and highlight change on
-// every step, and a node subscribed to its own cell re-renders alone when it changes.
-import { useSyncExternalStore } from 'react';
+// every step, and a node subscribed to its own cell re-renders alone when its look
+// changes; its numbers are written in place (useLiveText).
+import { useCallback, useSyncExternalStore } from 'react';
+
+const whole = (cell) => cell;
 
 export function useCell(cells, id) {
-  const read = () => cells.get(id);
+  return useCellLook(cells, id, whole);
+}
+
+// Re-renders only when `look(cell)` changes (a string, or the cell itself): what the
+// element looks like, its classes, apart from the numbers `useLiveText` writes.
+export function useCellLook(cells, id, look) {
+  const read = () => look(cells.get(id));
   // The same reader on the server: the build renders the first graph to HTML.
   return useSyncExternalStore((listener) => cells.subscribe(id, listener), read, read);
+}
+
+// A ref that keeps an element's numbers up to date without React: `write(element, cell)`
+// runs now and on every change of the cell. A tuning changes every value and grad below
+// the input, and re-rendering every node for them cost React about 2 ms of the frame at
+// 200 nodes, for the same few DOM writes as these. React still renders the same numbers
+// whenever it renders the element (its first render, the build's static HTML, a change
+// of look), so the element's text must be a single string child and its attributes
+// plain strings. Text (`inSight`) is written only while its node is in view (see
+// setSight): new text costs the browser layout and paint even out of view, and zoomed in
+// to read a 200-node graph, most of the numbers a tuning changes are out of it.
+export function useLiveText(cells, id, write, inSight = false) {
+  return useCallback((element) => {
+    if (!element) return undefined;
+    const draw = (cell) => write(element, cell);
+    draw(cells.get(id));
+    return cells.watch(id, draw, inSight);
+  }, [cells, id, write, inSight]);
+}
+
+// As React writes an element's only text: into its text node, which is cheaper for the
+// browser than a new node in its place.
+export function writeText(element, text) {
+  const node = element.firstChild;
+  if (node && node === element.lastChild && node.nodeType === Node.TEXT_NODE) {
+    if (node.nodeValue !== text) node.nodeValue = text;
+  } else if (element.textContent !== text) {
+    element.textContent = text;
+  }
+}
+
+export function writeData(element, key, text) {
+  if (element.dataset[key] !== text) element.dataset[key] = text;
 }
 
 export function classes(...names) {
@@ -27,14 +69,42 @@ export function useHighlighted(cells) {
 export function createCells() {
   const cells = new Map();
   const listeners = new Map();
+  const writers = new Map();
+  const sightWriters = new Map();
+  const waiting = new Set(); // ids whose text changed out of view
+  let inView = () => true;
   const empty = {};
   const lit = new Map();
   const litListeners = new Set();
   let litList = [];
 
+  function draw(map, id) {
+    const drawn = map.get(id);
+    if (drawn) for (const write of drawn) write(cells.get(id) ?? empty);
+  }
+
   function notify(id) {
+    draw(writers, id);
+    if (sightWriters.has(id)) {
+      if (inView(id)) {
+        waiting.delete(id);
+        draw(sightWriters, id);
+      } else {
+        waiting.add(id);
+      }
+    }
     const set = listeners.get(id);
     if (set) for (const listener of set) listener();
+  }
+
+  function add(map, id, item) {
+    let set = map.get(id);
+    if (!set) map.set(id, (set = new Set()));
+    set.add(item);
+    return () => {
+      set.delete(item);
+      if (!set.size) map.delete(id);
+    };
   }
 
   // Keeps `lit` in step with the cell of `id`; true if its highlight changed.
@@ -86,14 +156,20 @@ export function createCells() {
       litListeners.add(listener);
       return () => litListeners.delete(listener);
     },
-    subscribe(id, listener) {
-      let set = listeners.get(id);
-      if (!set) listeners.set(id, (set = new Set()));
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (!set.size) listeners.delete(id);
-      };
+    subscribe: (id, listener) => add(listeners, id, listener),
+    watch: (id, write, inSight) => add(inSight ? sightWriters : writers, id, write),
+    // `visible(id)`: whether the element that shows `id` is in view (the flow's viewport).
+    setSight(visible) {
+      inView = visible;
+    },
+    // The view moved: writes the text that waited for the ids now in view.
+    reveal() {
+      for (const id of waiting) {
+        if (inView(id)) {
+          waiting.delete(id);
+          draw(sightWriters, id);
+        }
+      }
     },
   };
 }

@@ -9,10 +9,12 @@ import {
   useReactFlow, useStore, useStoreApi,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { classes, createCells, useCell } from './cells.js';
+import {
+  classes, createCells, useCell, useCellLook, useLiveText, writeData, writeText,
+} from './cells.js';
 import { EdgeLayer } from './edge-layer.jsx';
 import { declareGeometry, graphBounds, operandOffsets } from './geometry.js';
-import { DETAIL_ZOOM, FIT_PADDING, MAX_ZOOM, MIN_ZOOM } from './viewport.js';
+import { FIT_PADDING, MAX_ZOOM, MIN_ZOOM, detailZoom } from './viewport.js';
 import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
 import './graph-view.css';
@@ -21,8 +23,8 @@ const VISIBLE_ONLY_ABOVE = 1000;
 const REGROUP_MS = 260;
 const NOT_FINITE = new Set(['nan', 'inf', '-inf']);
 
-// Whether nodes are drawn in full: below DETAIL_ZOOM their text would be a few pixels
-// high, so value and operator nodes are drawn as their coloured boxes alone, a tenth of
+// Whether nodes are drawn in full: below detailZoom() their text would be too small to
+// read, so value and operator nodes are drawn as their coloured boxes alone, a tenth of
 // the elements (a 2,000-node graph fits the view at about 0.05). Edit mode is always near.
 const Near = createContext(true);
 
@@ -30,17 +32,34 @@ function gradKnown(cell) {
   return cell.g !== undefined && cell.g !== '';
 }
 
+// A value's look apart from its numbers: a tuning changes the numbers of every value
+// below the input and the look of almost none (useCellLook, useLiveText).
+const warns = (text) => NOT_FINITE.has(text);
+const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', warns(cell.vt) ? 'warn' : '',
+  gradKnown(cell) ? (warns(cell.gt) ? 'grad warn' : 'grad') : ''].join(' ');
+const writeValueData = (element, cell) => {
+  writeData(element, 'value', cell.v ?? '');
+  writeData(element, 'grad', gradKnown(cell) ? cell.g : '');
+};
+const writeValueText = (element, cell) => writeText(element, cell.vt ?? '');
+const writeGradText = (element, cell) => writeText(element, gradKnown(cell) ? cell.gt : '?');
+
 function makeValueNode(cells, handlers) {
   // Nodes are connectable in edit mode only, so `isConnectable` says whether it is on.
   // Handles are drawn only then: elsewhere Python has declared where they are (the edge
   // layer draws from that), and each is a component watching React Flow's store.
   return memo(({ id, data, sourcePosition, targetPosition, isConnectable: editing }) => {
-    const cell = useCell(cells, id);
+    useCellLook(cells, id, valueLook);
+    const cell = cells.get(id);
+    const liveData = useLiveText(cells, id, writeValueData);
+    const liveValue = useLiveText(cells, id, writeValueText, true);
+    const liveGrad = useLiveText(cells, id, writeGradText, true);
     const near = useContext(Near);
     const known = gradKnown(cell);
-    const dataClass = classes('vnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning');
+    const dataClass = classes('vnode__cell', warns(cell.vt) && 'is-warning');
     return (
       <div
+        ref={liveData}
         className={classes('vnode', `vnode--${data.role}`, cell.hl && `is-${cell.hl}`,
           cell.done && 'is-done', !near && 'is-far')}
         data-testid="value-node" data-id={id} data-label={data.label} data-role={data.role}
@@ -52,14 +71,15 @@ function makeValueNode(cells, handlers) {
             {editing && <Handle id="in" type="target" position={targetPosition} isConnectable />}
             <NodeLabel id={id} label={data.label} editing={editing} handlers={handlers} />
             {data.role === 'input'
-              ? <InputValue name={data.label} cell={cell} handlers={handlers} className={dataClass} />
+              ? <InputValue name={data.label} cells={cells} id={id} liveValue={liveValue}
+                            handlers={handlers} className={dataClass} />
               : <span className={dataClass}
                       title={data.role === 'constant' ? 'A constant: change it in the text' : undefined}>
-                  <small>data</small>{cell.vt}
+                  <small>data</small><span ref={liveValue}>{cell.vt ?? ''}</span>
                 </span>}
             <span className={classes('vnode__cell', 'vnode__grad',
-              known && NOT_FINITE.has(cell.gt) && 'is-warning', !known && 'is-unknown')}>
-              <small>grad</small>{known ? cell.gt : '?'}
+              known && warns(cell.gt) && 'is-warning', !known && 'is-unknown')}>
+              <small>grad</small><span ref={liveGrad}>{known ? cell.gt : '?'}</span>
             </span>
             {editing && <Handle id="out" type="source" position={sourcePosition} isConnectable />}
           </>
@@ -99,17 +119,25 @@ function makeOperatorNode(cells) {
 }
 
 // One value leaving a collapsed group: its own subscription, so a step that changes it
-// re-renders this row only.
+// re-renders this row only, and a tuning writes its numbers alone.
+const rowLook = (cell) => [cell.done ? 'done' : '', warns(cell.vt) ? 'warn' : '',
+  gradKnown(cell) ? 'grad' : ''].join(' ');
+
 function GroupRow({ cells, id, label }) {
-  const cell = useCell(cells, id);
+  useCellLook(cells, id, rowLook);
+  const cell = cells.get(id);
+  const liveData = useLiveText(cells, id, writeValueData);
+  const liveValue = useLiveText(cells, id, writeValueText, true);
+  const liveGrad = useLiveText(cells, id, writeGradText, true);
   const known = gradKnown(cell);
   return (
     <div className="gnode__row" data-testid="group-output" data-id={id} data-label={label}
-         data-value={cell.v ?? ''} data-grad={known ? cell.g : ''}>
+         data-value={cell.v ?? ''} data-grad={known ? cell.g : ''} ref={liveData}>
       <span className="gnode__label" title={label}>{label}</span>
-      <span className={classes('gnode__cell', NOT_FINITE.has(cell.vt) && 'is-warning')}>{cell.vt}</span>
+      <span className={classes('gnode__cell', warns(cell.vt) && 'is-warning')}
+            ref={liveValue}>{cell.vt ?? ''}</span>
       <span className={classes('gnode__cell', 'gnode__grad', !known && 'is-unknown',
-        cell.done && 'is-done')}>{known ? cell.gt : '?'}</span>
+        cell.done && 'is-done')} ref={liveGrad}>{known ? cell.gt : '?'}</span>
     </div>
   );
 }
@@ -171,8 +199,9 @@ const EDGE_DEFAULTS = { type: 'flow', markerEnd: { type: 'arrowclosed', width: 1
 // The flow's own first fit too: the build's static first graph is fitted this way.
 const FIT_OPTIONS = { padding: FIT_PADDING };
 
-// Lets code outside React ask the flow to fit the view after a new graph is drawn.
-function ViewportBridge({ api }) {
+// Lets code outside React ask the flow to fit the view after a new graph is drawn, and
+// tells the cells which nodes are in view (useLiveText writes their text alone).
+function ViewportBridge({ api, cells }) {
   const flow = useReactFlow();
   const flowStore = useStoreApi();
   useEffect(() => {
@@ -186,7 +215,29 @@ function ViewportBridge({ api }) {
     };
     api.toFlow = (x, y) => flow.screenToFlowPosition({ x, y });
   }, [api, flow, flowStore]);
+  useEffect(() => {
+    cells.setSight((id) => inView(flowStore.getState(), id));
+    const unsubscribe = flowStore.subscribe((state, before) => {
+      if (state.transform !== before.transform || state.width !== before.width
+          || state.height !== before.height) cells.reveal();
+    });
+    return () => {
+      unsubscribe();
+      cells.setSight(() => true);
+    };
+  }, [cells, flowStore]);
   return null;
+}
+
+// Whether node `id` (any id that is no node: yes) is at least partly in the flow's pane.
+function inView({ transform: [x, y, zoom], width, height, nodeLookup }, id) {
+  const node = nodeLookup.get(id);
+  if (!node || !width || !height) return true;
+  const { x: left, y: top } = node.internals.positionAbsolute;
+  const right = left + (node.measured?.width ?? node.width ?? 0);
+  const bottom = top + (node.measured?.height ?? node.height ?? 0);
+  return right * zoom + x >= 0 && left * zoom + x <= width
+    && bottom * zoom + y >= 0 && top * zoom + y <= height;
 }
 
 function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
@@ -194,7 +245,7 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
   const [menu, setMenu] = useState(null);
   const editProps = useEditProps(store, handlers, editing, setMenu);
   useEffect(() => setMenu(null), [editing, edges]); // a menu points at a node drawn then
-  const near = useStore((flow) => editing || flow.transform[2] >= DETAIL_ZOOM);
+  const near = useStore((flow) => editing || flow.transform[2] >= detailZoom());
   return (
     <Near.Provider value={near}>
       <ReactFlow
@@ -205,7 +256,7 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
         onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
         proOptions={{ hideAttribution: true }} {...editProps}
       >
-        <ViewportBridge api={api} />
+        <ViewportBridge api={api} cells={cells} />
         {!editing && <EdgeLayer cells={cells} nodes={nodes} edges={edges} />}
         {editing && <NodeMenu menu={menu} handlers={handlers} close={() => setMenu(null)} />}
         <Controls showInteractive={false} position="bottom-right" />

@@ -2,12 +2,15 @@
 // one. Only the gestures live here; Python reads the number, decides the value, and sends
 // the new cells back through the usual update. `handlers.input(kind, name, ...)` is
 // Python's handler (absent while Python boots): an error message for a refused entry, else ''.
+// The node re-renders this only when its look changes: the cell is read here, and the
+// number shown is kept up to date by the node's `liveValue` ref (cells.js).
 import { useRef, useState } from 'react';
 import './input-value.css';
 
 const DRAG_THRESHOLD_PX = 3;
 
-export function InputValue({ name, cell, handlers, className }) {
+export function InputValue({ name, cells, id, liveValue, handlers, className }) {
+  const cell = cells.get(id);
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState('');
   const drag = useRef(null);
@@ -86,7 +89,8 @@ export function InputValue({ name, cell, handlers, className }) {
         if (event.key === 'Enter') { event.preventDefault(); event.stopPropagation(); open(); }
       }}
     >
-      <span className="visually-hidden">{name} </span><small>data</small>{cell.vt}
+      <span className="visually-hidden">{name} </span><small>data</small>
+      <span ref={liveValue}>{cell.vt ?? ''}</span>
     </span>
   );
 }
