@@ -125,6 +125,11 @@ def read_canvas(page):
     return Canvas(raw["nodes"], raw["state"], raw["canvasBox"], values, operators, edges)
 
 
+def assert_that(condition, message):
+    """An assertion as an expression, for the checks `eventually` retries."""
+    assert condition, message
+
+
 def eventually(page, check, timeout_ms=TIMEOUT_MS, interval_ms=100):
     """Retries `check()` until it stops raising AssertionError; returns its result.
 

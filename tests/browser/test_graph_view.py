@@ -10,8 +10,9 @@ from chainrule.nn import MLP
 from chainrule.presets import PRESETS
 from harness import wait_for_state
 from pages import (
-    LECTURE, TIMEOUT_MS, Expected, by_testid, check_graph, check_layout, choose_preset,
-    enter_text, eventually, expr_error, frozen_clock, open_app, read_canvas, wait_for_graph,
+    LECTURE, TIMEOUT_MS, Expected, assert_that, by_testid, check_graph, check_layout,
+    choose_preset, enter_text, eventually, expr_error, frozen_clock, open_app, read_canvas,
+    wait_for_graph,
 )
 
 WASM = "**/pyodide/pyodide.asm.wasm"
@@ -146,7 +147,7 @@ def test_nodes_too_small_to_read_are_drawn_as_boxes_until_zoomed_in(page, app_ur
     for _ in range(6):  # zoom in: past 0.5, text is drawn again
         page.mouse.wheel(0, -300)
         page.wait_for_timeout(100)
-    eventually(page, lambda: _assert(
+    eventually(page, lambda: assert_that(
         not any(n["far"] for n in page.evaluate(FAR_NODES)), "still boxes after zooming in"))
     near = page.evaluate(FAR_NODES)
     assert all(n["parts"] > 0 for n in near), "a node drawn in full has its text"
@@ -171,7 +172,7 @@ def test_text_is_drawn_from_the_zoom_where_it_is_readable(new_context, app_url, 
     while any(n["far"] for n in page.evaluate(FAR_NODES)):
         assert len(zooms) < 30, f"still boxes at zoom {zooms[-1]}"
         by_testid(page, "canvas").locator(".react-flow__controls-zoomin").click()
-        eventually(page, lambda: _assert(page.evaluate(ZOOM) > zooms[-1], "no zoom"))
+        eventually(page, lambda: assert_that(page.evaluate(ZOOM) > zooms[-1], "no zoom"))
         zooms.append(page.evaluate(ZOOM))
     threshold = max(0.2, 0.5 / ratio)
     assert len(zooms) > 1 and zooms[-2] < threshold <= zooms[-1], zooms
@@ -247,15 +248,13 @@ def test_fit_view_brings_every_node_into_the_canvas(page, app_url):
     flow.hover()
     for _ in range(8):  # zoom well in, so most nodes leave the canvas
         page.mouse.wheel(0, -400)
-    eventually(page, lambda: _assert(not all_inside(read_canvas(page)), "zoom did nothing"))
+    eventually(page, lambda: assert_that(not all_inside(read_canvas(page)),
+                                         "zoom did nothing"))
 
     by_testid(page, "fit-view").click()
-    eventually(page, lambda: _assert(all_inside(read_canvas(page)), "nodes left outside"))
+    eventually(page, lambda: assert_that(all_inside(read_canvas(page)), "nodes left outside"))
     check_graph(read_canvas(page), expected, exact=False)
 
-
-def _assert(condition, message):
-    assert condition, message
 
 
 def release(page, held, what):

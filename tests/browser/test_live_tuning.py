@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from chainrule.session import cell_text
 from harness import wait_for_state
 from pages import (
-    LECTURE, Expected, by_testid, check_graph, eventually, expect_counter, explanation,
-    open_app, read_canvas, same_number, step_texts, wait_for_graph,
+    LECTURE, Expected, assert_that, by_testid, check_graph, eventually, expect_counter,
+    explanation, open_app, read_canvas, same_number, step_texts, wait_for_graph,
 )
 
 LECTURE_A3 = LECTURE.replace("a = 2", "a = 3")
@@ -159,7 +159,8 @@ def test_nodes_out_of_view_show_the_new_numbers_once_back_in_view(page, app_url)
     by_testid(page, "canvas").hover()
     for _ in range(3):
         page.mouse.wheel(0, -400)
-    eventually(page, lambda: _assert(len(in_view(read_canvas(page))) < 7, "all still in view"))
+    eventually(page, lambda: assert_that(len(in_view(read_canvas(page))) < 7,
+                                         "all still in view"))
 
     set_in_panel(page, "a", "3")
     expect(by_testid(page, "expression")).to_have_value(LECTURE_A3)
@@ -178,9 +179,6 @@ def test_nodes_out_of_view_show_the_new_numbers_once_back_in_view(page, app_url)
     expect_counter(page, 6, 7)
     check_numbers_shown(page, read_canvas(page))
 
-
-def _assert(condition, message):
-    assert condition, message
 
 
 def test_click_a_value_on_the_canvas_to_type_it(page, app_url):

@@ -44,6 +44,16 @@ const writeValueData = (element, cell) => {
 const writeValueText = (element, cell) => writeText(element, cell.vt ?? '');
 const writeGradText = (element, cell) => writeText(element, gradKnown(cell) ? cell.gt : '?');
 
+// The refs that keep a value's numbers current, for a value node and a group's row alike:
+// its data attributes, and the text of its data and grad cells.
+function useLiveNumbers(cells, id) {
+  return {
+    liveData: useLiveText(cells, id, writeValueData),
+    liveValue: useLiveText(cells, id, writeValueText, true),
+    liveGrad: useLiveText(cells, id, writeGradText, true),
+  };
+}
+
 function makeValueNode(cells, handlers) {
   // Nodes are connectable in edit mode only, so `isConnectable` says whether it is on.
   // Handles are drawn only then: elsewhere Python has declared where they are (the edge
@@ -51,9 +61,7 @@ function makeValueNode(cells, handlers) {
   return memo(({ id, data, sourcePosition, targetPosition, isConnectable: editing }) => {
     useCellLook(cells, id, valueLook);
     const cell = cells.get(id);
-    const liveData = useLiveText(cells, id, writeValueData);
-    const liveValue = useLiveText(cells, id, writeValueText, true);
-    const liveGrad = useLiveText(cells, id, writeGradText, true);
+    const { liveData, liveValue, liveGrad } = useLiveNumbers(cells, id);
     const near = useContext(Near);
     const known = gradKnown(cell);
     const dataClass = classes('vnode__cell', warns(cell.vt) && 'is-warning');
@@ -126,9 +134,7 @@ const rowLook = (cell) => [cell.done ? 'done' : '', warns(cell.vt) ? 'warn' : ''
 function GroupRow({ cells, id, label }) {
   useCellLook(cells, id, rowLook);
   const cell = cells.get(id);
-  const liveData = useLiveText(cells, id, writeValueData);
-  const liveValue = useLiveText(cells, id, writeValueText, true);
-  const liveGrad = useLiveText(cells, id, writeGradText, true);
+  const { liveData, liveValue, liveGrad } = useLiveNumbers(cells, id);
   const known = gradKnown(cell);
   return (
     <div className="gnode__row" data-testid="group-output" data-id={id} data-label={label}
