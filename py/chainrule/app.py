@@ -4,6 +4,7 @@ It forwards events to `Session` (plain Python, tested on CPython) and hands what
 back to the renderer in one call per trip. It holds no logic worth testing on its own.
 """
 
+import copy
 import json
 import sys
 import traceback
@@ -30,6 +31,7 @@ from chainrule.train_form import FormError, for_dataset, read_config, rebuilds
 from chainrule.training import TrainConfig, Trainer
 from chainrule.training_run import TrainingRun, summary
 from chainrule.tuning import InputError, decimals, literal_text, read_number
+from chainrule.wire import dumps
 
 STORAGE_KEY = "chainrule:text"
 THEME_KEY = "chainrule:theme"
@@ -51,8 +53,35 @@ def by_testid(testid):
 
 
 def as_json(value):
-    # One string crosses the bridge far faster than thousands of converted dicts.
-    return json.dumps(value, separators=(",", ":"))
+    # One string crosses the bridge far faster than thousands of converted dicts; strict
+    # JSON, with nan and ±inf as text (wire.py), since JSON.parse refuses NaN and Infinity.
+    return dumps(value)
+
+
+def one_line(error):
+    """An exception as the one line a user reads."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def guarded(function, report):
+    """`function` run so that no exception reaches the page as a traceback: one is logged
+    with console.error, `report(message)` tells the user in one line at the place of the
+    action, and the page stays as it was. What it returns to JS: `function`'s result, or
+    the message (handlers that answer with a refusal's text show it where they were used).
+    """
+    def run(*args):
+        try:
+            return function(*args)
+        except Exception as error:
+            js.console.error(traceback.format_exc())
+            message = f"Something went wrong: {one_line(error)}. The page is still usable."
+            try:
+                report(message)
+            except Exception:
+                js.console.error(traceback.format_exc())
+            return message
+    return run
 
 
 def run_dagre(request):
@@ -99,6 +128,7 @@ class Page:
         self.disabled_shown = {}  # step control -> the `disabled` the page last got from us
         self.input_errors = {}  # input name -> the message its row shows ("" for none)
         self.text_shown = None  # the text the editor last got from a load or a tuning
+        self.notice_shown = ""  # the line counting the values that are not finite
         self.hash_shown = None  # the URL hash the page last wrote
         self.toast_timer = None
         self.hash_timer = None
@@ -106,30 +136,50 @@ class Page:
         self.player = None
         self.proxies = []
         # Python functions JS calls later (timers): each made into a proxy once.
-        self.debounced = self.keep(lambda: self.try_load(self.editor.value, fit=True))
+        self.debounced = self.keep(lambda: self.try_load(self.editor.value, fit=True),
+                                   "expression-error")
         self.tick = self.keep(lambda: self.on_step())
         self.write_hash = self.keep(lambda: self.remember_now())
         self.explain_timer = None
         self.explain_later = self.keep(lambda: self.show_step())
         self.hide_toast = self.keep(lambda: setattr(by_testid("toast"), "hidden", True))
 
-    def keep(self, function):
-        """`function` as a JS-callable proxy that lives as long as the page."""
-        proxy = create_proxy(function)
+    def keep(self, function, place="toast"):
+        """`function` as a JS-callable proxy that lives as long as the page, guarded: a
+        failure is reported at `place` (the testid of the action's message line, or a
+        function of the message)."""
+        proxy = create_proxy(guarded(function, self.reporter(place)))
         self.proxies.append(proxy)
         return proxy
 
-    def listen(self, element, event, handler):
-        element.addEventListener(event, self.keep(handler))
+    def once(self, function, place="toast"):
+        """`function` as a guarded JS callback called once (a promise's)."""
+        return create_once_callable(guarded(function, self.reporter(place)))
+
+    def reporter(self, place):
+        return place if callable(place) else (lambda message: self.say(place, message))
+
+    def listen(self, element, event, handler, place="toast"):
+        element.addEventListener(event, self.keep(handler, place))
+
+    def say(self, place, message):
+        """One line for the user at `place`: the toast, or a message line by its testid."""
+        if place == "toast":
+            self.toast(message)
+            return
+        box = by_testid(place)
+        box.textContent = message
+        box.hidden = False
 
     # start ---------------------------------------------------------------------
 
     def start(self):
         self.fill_presets()
-        self.listen(self.editor, "input", self.on_input)
-        self.listen(self.editor, "keydown", self.on_editor_key)
-        self.listen(by_testid("preset"), "change", self.on_preset)
-        self.listen(by_testid("reset-example"), "click", lambda e: self.use_text(PRESETS[DEFAULT][1]))
+        self.listen(self.editor, "input", self.on_input, "expression-error")
+        self.listen(self.editor, "keydown", self.on_editor_key, "expression-error")
+        self.listen(by_testid("preset"), "change", self.on_preset, "expression-error")
+        self.listen(by_testid("reset-example"), "click",
+                    lambda e: self.use_text(PRESETS[DEFAULT][1]), "expression-error")
         self.listen(by_testid("direction"), "click", self.on_direction)
         self.listen(by_testid("fit-view"), "click", lambda e: self.view.fitView())
         for name, button in self.buttons.items():
@@ -140,7 +190,7 @@ class Page:
         self.listen(self.inputs_filter, "input", lambda event: self.show_inputs())
         self.listen(self.inputs, "input", self.on_slider)
         self.listen(self.inputs, "keydown", self.on_input_key)
-        self.view.setInputHandler(self.keep(self.on_canvas_input))
+        self.view.setInputHandler(self.keep(self.on_canvas_input, "edit-message"))
         self.view.setGroupHandler(self.keep(self.on_group))
         # All collapsed or all expanded is a new picture: fit it, as a new graph is.
         self.listen(by_testid("collapse-all"), "click",
@@ -157,7 +207,7 @@ class Page:
             lambda: renderer.download(graph_svg(self.shown_view()), "image/svg+xml",
                                       "chainrule.svg")))
         self.listen(by_testid("export-png"), "click", self.on_export_png)
-        self.listen(js.window, "hashchange", lambda e: self.open_link())
+        self.listen(js.window, "hashchange", lambda e: self.open_link(), "expression-error")
         self.listen(by_testid("theme"), "click", self.on_theme)
         self.listen(by_testid("grad-check"), "click", self.on_grad_check)
         self.listen(by_testid("shortcuts-button"), "click", lambda e: self.on_shortcuts())
@@ -231,7 +281,8 @@ class Page:
     # the expression ------------------------------------------------------------
 
     def try_load(self, text, fit=False):
-        """Parse and draw `text`; on a bad expression show why and keep what is on screen."""
+        """Parse and draw `text`; on a bad expression, or a graph that could not be drawn,
+        show why and keep what is on screen."""
         if text == self.session.text:
             self.clear_error()  # back to the text on screen, which is valid
             return True
@@ -240,11 +291,49 @@ class Page:
         except ExprError as error:
             self.show_error(error)
             return False
+        except Exception as error:
+            js.console.error(traceback.format_exc())
+            self.say("expression-error", f"This graph could not be drawn: {one_line(error)}")
+            self.editor.setAttribute("aria-invalid", "true")
+            return False
         self.clear_error()
         return True
 
     def draw(self, text, fit, record=True):
-        """Parse, lay out and draw `text` (ExprError when it does not parse)."""
+        """Parse, lay out and draw `text` (ExprError when it does not parse). If anything
+        on the way fails, the state and the picture go back to what they were."""
+        kept = self.kept_state()
+        try:
+            self.draw_unguarded(text, fit, record)
+        except ExprError:
+            raise  # nothing changed: parse comes first
+        except Exception:
+            self.restore_state(kept)
+            raise
+
+    def kept_state(self):
+        """What a draw changes in the session and the canvas editor, to put back."""
+        canvas = self.canvas
+        return (vars(self.session).copy(), vars(canvas).copy(), copy.copy(canvas.history),
+                list(canvas.history.entries), self.text_shown)
+
+    def restore_state(self, kept):
+        session, canvas, history, entries, self.text_shown = kept
+        vars(self.session).update(session)
+        vars(self.canvas).update(canvas)
+        self.canvas.history = history
+        history.entries = entries
+        try:  # the picture of that state, if a part of the new one got through
+            if self.session.program is not None or self.session.text is not None:
+                self.set_graph(self.shown_view(), False)
+            self.show_inputs()
+            self.show_groups()
+            self.show_step()
+            self.show_history()
+        except Exception:
+            js.console.error(traceback.format_exc())
+
+    def draw_unguarded(self, text, fit, record=True):
         view = self.session.load(text)
         self.canvas.text_loaded(self.session, record)
         self.show_history()
@@ -391,8 +480,7 @@ class Page:
         if self.session.program is None:
             return
         done = renderer.downloadPng(graph_svg(self.shown_view()), "chainrule.png")
-        done.catch(create_once_callable(
-            lambda error: self.toast(f"Could not make the PNG: {error}")))
+        done.catch(self.once(lambda error: self.toast(f"Could not make the PNG: {error}")))
 
     def on_share(self, event):
         self.remember_now()
@@ -406,8 +494,7 @@ class Page:
             self.toast(f"Could not copy the {what.lower()}: the browser refused the clipboard")
 
         try:
-            js.navigator.clipboard.writeText(text).then(
-                create_once_callable(copied), create_once_callable(refused))
+            js.navigator.clipboard.writeText(text).then(self.once(copied), self.once(refused))
         except Exception:  # no clipboard API at all (an insecure origin)
             refused()
 
@@ -436,6 +523,7 @@ class Page:
         self.stop_playing()
         if patches:
             self.view.update(as_json(patches))
+            self.show_not_finite()
         if final:
             self.forget_grad_check()
         self.show_input(name, recenter)
@@ -575,20 +663,33 @@ class Page:
             button.textContent = symbol
             button.title = f"Add a {OP_TITLES.get(symbol, symbol)} operator"
             palette.appendChild(button)
-        self.listen(palette, "click", self.on_palette)
-        self.listen(by_testid("new-graph"), "click", self.on_new_graph)
+        self.listen(palette, "click", self.on_palette, "edit-message")
+        self.listen(by_testid("new-graph"), "click", self.on_new_graph, "edit-message")
         self.listen(by_testid("edit-mode"), "click",
-                    lambda e: self.set_editing(not self.canvas.editing))
+                    lambda e: self.set_editing(not self.canvas.editing), "edit-message")
         self.listen(by_testid("add-input"), "click",
-                    lambda e: self.edit(lambda: self.canvas.add_input(near=self.spot())))
-        self.listen(by_testid("tidy"), "click", self.on_tidy)
-        self.listen(by_testid("undo"), "click", lambda e: self.undo_redo(redo=False))
-        self.listen(by_testid("redo"), "click", lambda e: self.undo_redo(redo=True))
-        self.view.setEditHandler(self.keep(self.on_canvas_edit))
+                    lambda e: self.edit(lambda: self.canvas.add_input(near=self.spot())),
+                    "edit-message")
+        self.listen(by_testid("tidy"), "click", self.on_tidy, "edit-message")
+        self.listen(by_testid("undo"), "click", lambda e: self.undo_redo(redo=False),
+                    "edit-message")
+        self.listen(by_testid("redo"), "click", lambda e: self.undo_redo(redo=True),
+                    "edit-message")
+        self.view.setEditHandler(self.keep(self.on_canvas_edit, "edit-message"))
 
     def set_graph(self, view, fit):
         self.view.setGraph(as_json(view), fit)
         by_testid("canvas-hint").hidden = bool(view["nodes"])
+        self.show_not_finite()
+
+    def show_not_finite(self):
+        """The line above the canvas that counts the values that are not finite."""
+        text = self.session.notice
+        if text != self.notice_shown:
+            box = by_testid("not-finite")
+            box.textContent = text
+            box.hidden = not text
+            self.notice_shown = text
 
     def shown_view(self):
         """The view on the canvas now, for export."""

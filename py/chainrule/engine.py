@@ -15,11 +15,13 @@ nan = math.nan
 
 
 class Op(NamedTuple):
-    """One operation: `forward(*xs) -> out`, `backward(g, out, *xs) -> grads per operand`."""
+    """One operation: `forward(*xs) -> out`, `backward(g, out, *xs) -> grads per operand`,
+    and `why(*xs)`: why finite operands gave a result that is not (default: overflow)."""
 
     symbol: str
     forward: Callable[..., float]
     backward: Callable[..., tuple]
+    why: Callable[..., str] = None
 
 
 # IEEE-754 arithmetic: Python's float raises where C and PyTorch return inf or nan.
@@ -112,20 +114,34 @@ def _pow_value_backward(g, out, a, b):
     return (ga, gb)
 
 
+def _why_div(a, b):
+    if b == 0:
+        return "0 / 0" if a == 0 else "division by 0"
+    return "overflow in /"
+
+
+def _why_pow(a, b):
+    if a == 0 and b < 0:
+        return "0 to a negative power"
+    if a < 0 and not b.is_integer():
+        return f"{a:g} to a fractional power"
+    return "overflow in **"
+
+
 ADD = Op("+", lambda a, b: a + b, lambda g, out, a, b: (g, g))
 SUB = Op("-", lambda a, b: a - b, lambda g, out, a, b: (g, -g))
 MUL = Op("*", lambda a, b: a * b, lambda g, out, a, b: (g * b, g * a))
-DIV = Op("/", _div, lambda g, out, a, b: (_div(g, b), -g * _div(_div(a, b), b)))
+DIV = Op("/", _div, lambda g, out, a, b: (_div(g, b), -g * _div(_div(a, b), b)), _why_div)
 NEG = Op("neg", lambda a: -a, lambda g, out, a: (-g,))
-POW = Op("**", _pow, _pow_value_backward)
+POW = Op("**", _pow, _pow_value_backward, _why_pow)
 EXP = Op("exp", _exp, lambda g, out, a: (g * out,))
-LOG = Op("log", _log, lambda g, out, a: (_div(g, a),))
+LOG = Op("log", _log, lambda g, out, a: (_div(g, a),), lambda a: f"log of {a:g}")
 # (1 - t)(1 + t) rather than 1 - t*t: PyTorch's kernel rounds once there, and near
 # saturation the extra rounding of t*t shows in the ninth digit.
 TANH = Op("tanh", math.tanh, lambda g, out, a: (g * ((1 - out) * (1 + out)),))
 RELU = Op("relu", lambda a: 0.0 if a < 0 else a, lambda g, out, a: (0.0 if a <= 0 else g,))
 SIGMOID = Op("sigmoid", _sigmoid, lambda g, out, a: (g * (1 - out) * out,))
-SQRT = Op("sqrt", _sqrt, lambda g, out, a: (_div(g, 2 * out),))
+SQRT = Op("sqrt", _sqrt, lambda g, out, a: (_div(g, 2 * out),), lambda a: f"sqrt of {a:g}")
 SIN = Op("sin", _sin, lambda g, out, a: (g * _cos(a),))
 COS = Op("cos", _cos, lambda g, out, a: (g * -_sin(a),))
 ABS = Op("abs", abs, lambda g, out, a: (g * _sign(a),))
@@ -151,7 +167,8 @@ def power_op(c):
     """`x ** c` for a constant c: the exponent is part of the op, not a node of the graph."""
     def backward(g, out, a):
         return (0.0 if c == 0 else g * (c * _pow_constant(a, c - 1)),)
-    return Op(f"**{_format_exponent(c)}", lambda a: _pow_constant(a, c), backward)
+    return Op(f"**{_format_exponent(c)}", lambda a: _pow_constant(a, c), backward,
+              lambda a: _why_pow(a, c))
 
 
 class Value:
@@ -213,6 +230,20 @@ class Value:
 
     def maximum(self, other): return self._binary(MAXIMUM, other)
     def minimum(self, other): return self._binary(MINIMUM, other)
+
+    def origin(self):
+        """Where a value that is not finite came from ('log of -1', 'division by 0',
+        'overflow in *', or the operands' numbers when one of them is not finite already);
+        '' for a finite value or a leaf."""
+        if math.isfinite(self.data) or not self.parents:
+            return ""
+        xs = [p.data for p in self.parents]
+        if all(math.isfinite(x) for x in xs):
+            return (self._op.why and self._op.why(*xs)) or f"overflow in {self._op.symbol}"
+        if len(xs) == 2:
+            return f"from {xs[0]:g} {self._op.symbol} {xs[1]:g}"
+        symbol = self._op.symbol
+        return f"from {xs[0]:g} {symbol}" if symbol.startswith("**") else f"from {symbol}({xs[0]:g})"
 
     def local_grads(self, upstream=1.0):
         """Each operand's gradient contribution for this node's upstream gradient."""

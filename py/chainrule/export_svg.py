@@ -7,11 +7,13 @@ matches what the canvas draws (sizes from layout.py, colours from the light them
 from html import escape
 
 from .layout import CELL_WIDTH, GROUP_HEADER, GROUP_ROW, label_width
+from .wire import NOT_FINITE
 
 PADDING = 24
 FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
 INK = "#111827"
 MUTED = "#94a3b8"
+WARNING = "#b45309"  # nan and ±inf, as on the canvas
 EDGE = "#94a3b8"
 HIGHLIGHT = {"result": "#a78bfa", "operator": "#a78bfa", "operand": "#f59e0b"}
 ROLE_STYLE = {  # role -> (border, label background, dashed)
@@ -93,6 +95,11 @@ def _text(x, y, text, **attributes):
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle"{extra}>{escape(text)}</text>'
 
 
+def _ink(number_text):
+    """The colour of a cell's number: the warning colour for nan and ±inf."""
+    return WARNING if number_text in NOT_FINITE else INK
+
+
 def _value(node, box, cell):
     x, y, w, h = box
     data = node["data"]
@@ -116,10 +123,11 @@ def _value(node, box, cell):
         f'y2="{y + h:.1f}" stroke="{border}" stroke-dasharray="3 2"/>',
         _text(x + lw / 2, y + h / 2 + 4.5, data["label"], font_weight="700", fill=INK),
         _text(x + lw + CELL_WIDTH / 2, y + 14, "DATA", font_size="9", fill=MUTED),
-        _text(x + lw + CELL_WIDTH / 2, y + 30, cell.get("vt", ""), fill=INK),
+        _text(x + lw + CELL_WIDTH / 2, y + 30, cell.get("vt", ""), fill=_ink(cell.get("v"))),
         _text(x + lw + 1.5 * CELL_WIDTH, y + 14, "GRAD", font_size="9", fill=MUTED),
         _text(x + lw + 1.5 * CELL_WIDTH, y + 30, cell.get("gt", "") if known else "?",
-              fill=INK if known else MUTED, font_weight="700" if cell.get("done") else "400"),
+              fill=_ink(cell.get("g")) if known else MUTED,
+              font_weight="700" if cell.get("done") else "400"),
         "</g>",
     ])
 
@@ -167,9 +175,9 @@ def _group(node, box, cell, cells):
         parts += [
             f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x + w:.1f}" y2="{top:.1f}" stroke="#c4b5fd"/>',
             _text(x + label_width(label) / 2, top + 16, label, fill=INK),
-            _text(x + w - 1.5 * CELL_WIDTH, top + 16, row.get("vt", ""), fill=INK),
+            _text(x + w - 1.5 * CELL_WIDTH, top + 16, row.get("vt", ""), fill=_ink(row.get("v"))),
             _text(x + w - CELL_WIDTH / 2, top + 16, row.get("gt", "") if known else "?",
-                  fill=INK if known else MUTED),
+                  fill=_ink(row.get("g")) if known else MUTED),
         ]
     parts.append("</g>")
     return "".join(parts)

@@ -7,6 +7,7 @@ and printing each input's gradient, so its output can be checked against the pag
 """
 
 import ast
+import math
 
 from .expr import UNARY_FUNCTIONS
 
@@ -65,6 +66,12 @@ def _functions(called, helper, unary, binary):
     return defs
 
 
+def _number(x):
+    """A float as Python source that reads back as it: float('inf') where repr is not."""
+    x = float(x)
+    return repr(x) if math.isfinite(x) else f"float('{x!r}')"
+
+
 def _free_name(name, taken):
     while name in taken:
         name += "_"
@@ -83,14 +90,14 @@ def _called(program):
 def _script(program, prelude, make_input, read_grad):
     source = program.source
     tree = ast.parse(source)
-    body = [make_input(name, repr(float(v.data))) for name, v in program.inputs.items()
+    body = [make_input(name, _number(v.data)) for name, v in program.inputs.items()
             if name not in program.literals]  # names used but never assigned
     output = None
     for i, stmt in enumerate(tree.body):
         if isinstance(stmt, ast.Assign):
             output = stmt.targets[0].id
             if output in program.literals:
-                body.append(make_input(output, repr(float(program.inputs[output].data))))
+                body.append(make_input(output, _number(program.inputs[output].data)))
             else:
                 body.append(ast.get_source_segment(source, stmt))
         elif i == len(tree.body) - 1:

@@ -7,13 +7,15 @@ of cell patches `{id: {...}}` naming only the nodes and edges that changed.
 A value node's cell is `v`/`vt` (value as `repr` and as display text), `g`/`gt` (the same
 for the gradient, empty while it is not known yet), `done` (all contributions applied) and
 `hl` (its part in the current step). An input's cell also has `e`, its number as the
-text to edit. Operator nodes and edges only carry `hl`.
+text to edit; a value that is not finite has `w`, where it came from ('log of -1').
+Operator nodes and edges only carry `hl`.
 """
 
 import math
 from collections import Counter
 from itertools import islice
 
+from .explain import display_name
 from .expr import parse
 from .graph import flow_graph, node_ids
 from .groups import (GroupTree, default_collapsed, group_id, group_name, group_tree,
@@ -21,6 +23,7 @@ from .groups import (GroupTree, default_collapsed, group_id, group_name, group_t
 from .layout import laid_out_graph
 from .stepper import backward_steps, step_count
 from .tuning import LiteralText, Scrub, literal_text
+from .wire import number_text
 
 
 def cell_text(x):
@@ -36,7 +39,22 @@ def cell_text(x):
 
 
 def value_cell(data):
-    return {"v": repr(data), "vt": cell_text(data)}
+    return {"v": number_text(data), "vt": cell_text(data)}
+
+
+NOTICE_NAMES = 4  # the notice names this many values that are not finite, then "…"
+
+
+def not_finite_notice(values):
+    """'2 values are not finite: b = inf, L = inf' for the Values in `values` that are
+    not finite (named by label, or by the expression that made them), or ''."""
+    bad = [v for v in values if not math.isfinite(v.data)]
+    if not bad:
+        return ""
+    named = ", ".join(f"{display_name(v)} = {cell_text(v.data)}" for v in bad[:NOTICE_NAMES])
+    more = ", …" if len(bad) > NOTICE_NAMES else ""
+    counted = "1 value is" if len(bad) == 1 else f"{len(bad)} values are"
+    return f"{counted} not finite: {named}{more}"
 
 
 UNKNOWN_GRAD = {"g": "", "gt": "", "done": False}
@@ -126,6 +144,8 @@ class Session:
 
     def _cell(self, v):
         cell = value_cell(v.data)
+        if not math.isfinite(v.data):
+            cell["w"] = v.origin()
         cell.update(self._grad_state(v))
         if v.is_leaf and v.label:
             cell["e"] = literal_text(v.data)
@@ -238,8 +258,16 @@ class Session:
             patches = self._patches(None, None)
         for v, old in zip(self.order, before):
             if self._numbers(v) != old:
-                patches.setdefault(self.ids[v], {}).update(self._cell(v))
+                patch = patches.setdefault(self.ids[v], {})
+                if not math.isfinite(old[0]):  # finite again, maybe: its origin goes
+                    patch["w"] = ""
+                patch.update(self._cell(v))
         return patches
+
+    @property
+    def notice(self):
+        """The line above the canvas counting the values that are not finite, or ''."""
+        return not_finite_notice(self.order)
 
     def _numbers(self, v):
         """What a value node's cell is made from, cheap to compare (signs of zero included:
@@ -323,7 +351,7 @@ class Session:
         # Every node but the output is complete after one contribution per use; the
         # output's only contribution is the seed.
         grad = v.grad
-        return {"g": repr(grad), "gt": cell_text(grad), "done": received >= max(self.uses[v], 1)}
+        return {"g": number_text(grad), "gt": cell_text(grad), "done": received >= max(self.uses[v], 1)}
 
     def step(self):
         """One more contribution; returns the cell patches, or None at the end."""

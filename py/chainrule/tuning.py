@@ -6,8 +6,11 @@ a reload or a shared link shows the value the user chose.
 """
 
 import math
+import sys
 
 from .expr import LINE_BREAK
+
+LARGEST = sys.float_info.max  # an input's number stays finite: scrubs and sliders stop here
 
 FINE = 10  # shift-drag moves this many times slower
 
@@ -71,14 +74,18 @@ class Scrub:
             return self.start
         unit = self.step / FINE
         grid = unit if self.fine_used else self.step
-        return round(self.start + ticks * unit, decimals(grid))
+        return _finite(round(self.start + ticks * unit, decimals(grid)))
+
+
+def _finite(x):
+    return max(-LARGEST, min(x, LARGEST))
 
 
 def slider_range(x):
     """(low, high, step) for an input's slider: five magnitudes either side of `x`."""
     m = magnitude(x)
     places = decimals(m / 100)
-    return round(x - 5 * m, places), round(x + 5 * m, places), m / 100
+    return _finite(round(x - 5 * m, places)), _finite(round(x + 5 * m, places)), m / 100
 
 
 def line_starts(source):

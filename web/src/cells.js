@@ -50,6 +50,16 @@ export function writeData(element, key, text) {
   if (element.dataset[key] !== text) element.dataset[key] = text;
 }
 
+// Python's numbers cross as JSON numbers when finite and otherwise as the text "nan",
+// "inf" or "-inf" (py/chainrule/wire.py), which a cell's number text (`v`, `g`: Python's
+// repr) is too. This is the one place that reads that text: such a value is drawn in
+// the warning colour.
+const NOT_FINITE = new Set(['nan', 'inf', '-inf']);
+
+export function notFinite(wire) {
+  return NOT_FINITE.has(wire);
+}
+
 export function classes(...names) {
   return names.filter(Boolean).join(' ');
 }

@@ -10,7 +10,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import {
-  classes, createCells, useCell, useCellLook, useLiveText, writeData, writeText,
+  classes, createCells, notFinite, useCell, useCellLook, useLiveText, writeData, writeText,
 } from './cells.js';
 import { EdgeLayer } from './edge-layer.jsx';
 import { declareGeometry, graphBounds, operandOffsets } from './geometry.js';
@@ -21,7 +21,6 @@ import './graph-view.css';
 
 const VISIBLE_ONLY_ABOVE = 1000;
 const REGROUP_MS = 260;
-const NOT_FINITE = new Set(['nan', 'inf', '-inf']);
 
 // Whether nodes are drawn in full: below detailZoom() their text would be too small to
 // read, so value and operator nodes are drawn as their coloured boxes alone, a tenth of
@@ -33,10 +32,11 @@ function gradKnown(cell) {
 }
 
 // A value's look apart from its numbers: a tuning changes the numbers of every value
-// below the input and the look of almost none (useCellLook, useLiveText).
-const warns = (text) => NOT_FINITE.has(text);
-const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', warns(cell.vt) ? 'warn' : '',
-  gradKnown(cell) ? (warns(cell.gt) ? 'grad warn' : 'grad') : ''].join(' ');
+// below the input and the look of almost none (useCellLook, useLiveText). A value that
+// is not finite is in the warning colour, with where it came from (`w`) as its tooltip.
+const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', notFinite(cell.v) ? 'warn' : '',
+  gradKnown(cell) ? (notFinite(cell.g) ? 'grad warn' : 'grad') : '', cell.w ?? ''].join(' ');
+const origin = (cell) => cell.w || undefined;
 const writeValueData = (element, cell) => {
   writeData(element, 'value', cell.v ?? '');
   writeData(element, 'grad', gradKnown(cell) ? cell.g : '');
@@ -64,7 +64,7 @@ function makeValueNode(cells, handlers) {
     const { liveData, liveValue, liveGrad } = useLiveNumbers(cells, id);
     const near = useContext(Near);
     const known = gradKnown(cell);
-    const dataClass = classes('vnode__cell', warns(cell.vt) && 'is-warning');
+    const dataClass = classes('vnode__cell', notFinite(cell.v) && 'is-warning');
     return (
       <div
         ref={liveData}
@@ -81,12 +81,12 @@ function makeValueNode(cells, handlers) {
             {data.role === 'input'
               ? <InputValue name={data.label} cells={cells} id={id} liveValue={liveValue}
                             handlers={handlers} className={dataClass} />
-              : <span className={dataClass}
-                      title={data.role === 'constant' ? 'A constant: change it in the text' : undefined}>
+              : <span className={dataClass} data-testid="value-data"
+                      title={data.role === 'constant' ? 'A constant: change it in the text' : origin(cell)}>
                   <small>data</small><span ref={liveValue}>{cell.vt ?? ''}</span>
                 </span>}
             <span className={classes('vnode__cell', 'vnode__grad',
-              known && warns(cell.gt) && 'is-warning', !known && 'is-unknown')}>
+              known && notFinite(cell.g) && 'is-warning', !known && 'is-unknown')}>
               <small>grad</small><span ref={liveGrad}>{known ? cell.gt : '?'}</span>
             </span>
             {editing && <Handle id="out" type="source" position={sourcePosition} isConnectable />}
@@ -128,8 +128,8 @@ function makeOperatorNode(cells) {
 
 // One value leaving a collapsed group: its own subscription, so a step that changes it
 // re-renders this row only, and a tuning writes its numbers alone.
-const rowLook = (cell) => [cell.done ? 'done' : '', warns(cell.vt) ? 'warn' : '',
-  gradKnown(cell) ? 'grad' : ''].join(' ');
+const rowLook = (cell) => [cell.done ? 'done' : '', notFinite(cell.v) ? 'warn' : '',
+  gradKnown(cell) ? (notFinite(cell.g) ? 'grad warn' : 'grad') : '', cell.w ?? ''].join(' ');
 
 function GroupRow({ cells, id, label }) {
   useCellLook(cells, id, rowLook);
@@ -140,10 +140,11 @@ function GroupRow({ cells, id, label }) {
     <div className="gnode__row" data-testid="group-output" data-id={id} data-label={label}
          data-value={cell.v ?? ''} data-grad={known ? cell.g : ''} ref={liveData}>
       <span className="gnode__label" title={label}>{label}</span>
-      <span className={classes('gnode__cell', warns(cell.vt) && 'is-warning')}
-            ref={liveValue}>{cell.vt ?? ''}</span>
+      <span className={classes('gnode__cell', notFinite(cell.v) && 'is-warning')}
+            title={origin(cell)} ref={liveValue}>{cell.vt ?? ''}</span>
       <span className={classes('gnode__cell', 'gnode__grad', !known && 'is-unknown',
-        cell.done && 'is-done')} ref={liveGrad}>{known ? cell.gt : '?'}</span>
+        known && notFinite(cell.g) && 'is-warning', cell.done && 'is-done')}
+            ref={liveGrad}>{known ? cell.gt : '?'}</span>
     </div>
   );
 }
