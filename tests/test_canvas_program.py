@@ -112,6 +112,20 @@ def test_renames_are_checked(name, says):
         m.rename("a", name)
 
 
+@pytest.mark.parametrize("name", ["α", "β_2", "Δx", "名前", "match"])
+def test_a_rename_takes_any_name_the_editor_takes(name):
+    m = build_lecture()
+    m.rename("a", name)
+    program = parse(m.to_text())
+    assert name in program.inputs and program.inputs[name].data == 2.0
+
+
+def test_a_name_python_reads_as_another_is_refused():
+    m = build_lecture()
+    with pytest.raises(EditRefused, match="read as 'fi'"):
+        m.rename("a", "ﬁ")
+
+
 def test_deleting_an_input_leaves_its_users_incomplete():
     m = build_lecture()
     m.delete_value("c")

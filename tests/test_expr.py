@@ -64,15 +64,26 @@ def test_mixed_literal_and_unassigned_inputs():
     assert list(prog.values) == ["k", "y"]
 
 
-def test_alias_is_the_same_node():
+def test_an_alias_is_a_node_of_its_own_with_the_new_name():
+    # `z = x` keeps both names: z is an identity of x, one step of dz/dx = 1.
     prog = parse("x = 3\nz = x\ny = z * z")
-    assert prog.values["z"] is prog.values["x"]
+    z, x = prog.values["z"], prog.values["x"]
+    assert z is not x and z.label == "z" and x.label == "x"
+    assert z.op == "=" and z.parents == (x,) and z.data == 3.0
     assert list(prog.inputs) == ["x"]
     prog.output.backward()
-    assert prog.values["x"].grad == 6.0
+    assert x.grad == 6.0 and z.grad == 6.0
     prog = parse("a = 2\nb = a * 3\nc = b\nc")
-    assert prog.output is prog.values["b"]
-    assert prog.output.label == "b"
+    assert prog.output is prog.values["c"]
+    assert prog.output.label == "c" and prog.output.parents == (prog.values["b"],)
+    assert prog.values["b"].label == "b"
+
+
+def test_an_alias_of_an_alias_is_a_chain():
+    prog = parse("a = 2\nb = a\nc = b")
+    order = prog.output.topological_order()
+    assert [v.label for v in order] == ["a", "b", "c"]
+    assert [v.op for v in order] == ["", "=", "="]
 
 
 def test_constants_inside_expressions_are_unlabelled_leaves():
@@ -113,7 +124,8 @@ def test_all_numbers_are_floats_and_ieee():
 
 def test_unary_plus_and_minus():
     prog = parse("a = 2\ny = -a\nz = +a")
-    assert prog.values["z"] is prog.values["a"]
+    assert prog.values["z"].parents == (prog.values["a"],)  # an alias: `+a` is a
+    assert prog.values["z"].op == "="
     assert prog.values["y"].data == -2.0
     prog.values["y"].backward()
     assert prog.values["a"].grad == -1.0
@@ -359,7 +371,7 @@ def test_deeply_nested_parentheses():
 
 def test_moderate_nesting_works():
     prog = parse("y = " + "(" * 50 + "a" + ")" * 50)
-    assert prog.output is prog.inputs["a"]
+    assert prog.output.parents == (prog.inputs["a"],) and prog.output.op == "="
     prog = parse("y = " + "exp(" * 3 + "0" + ")" * 3)
     assert same(prog.output.data, math.exp(math.exp(1.0)))
     prog = parse("y = " + "-" * 50 + "a")

@@ -388,7 +388,7 @@ def local_check(root):
     return problems
 
 
-TORCH_UNARY_BY_SYMBOL = {"neg": lambda t: -t, **UNARY_FNS}
+TORCH_UNARY_BY_SYMBOL = {"neg": lambda t: -t, "=": lambda t: t.clone(), **UNARY_FNS}
 BINARY_BY_SYMBOL = {**BINARY_OPS, "max": torch.maximum, "min": torch.minimum}
 
 

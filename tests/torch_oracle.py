@@ -34,6 +34,7 @@ def tensor(x, grad=True):
 
 
 TORCH_UNARY = {
+    "=": lambda t: t,  # `b = a`: the same tensor
     "neg": lambda t: -t,
     "exp": torch.exp,
     "log": torch.log,

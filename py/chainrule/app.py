@@ -27,9 +27,9 @@ from chainrule.presets import DEFAULT, PRESETS
 from chainrule.scripts import python_script, pytorch_script
 from chainrule.session import Session
 from chainrule.share import SharedState, ShareError, decode, encode, is_shared
-from chainrule.train_form import FormError, for_dataset, read_config, rebuilds
+from chainrule.train_form import FormError, for_dataset, read_config, read_sample, rebuilds
 from chainrule.training import TrainConfig, Trainer
-from chainrule.training_run import TrainingRun, summary
+from chainrule.training_run import TrainingRun, stop_reason, summary
 from chainrule.tuning import InputError, decimals, literal_text, read_number
 from chainrule.wire import dumps
 
@@ -948,21 +948,27 @@ class Training:
         self.config = TrainConfig()
         self.run = TrainingRun(Trainer(self.config), js.performance.now)
         self.timer = None
-        self.next_chunk = page.keep(lambda: self.on_chunk())
+        self.form_error = ""  # why the form's settings cannot train, or ""
+        self.next_chunk = page.keep(lambda: self.on_chunk(), self.failed)
+
+    def failed(self, message):
+        """A failure in the panel (the guard's report): training stops, the line says so."""
+        self.pause()
+        self.show_error(None, message)
 
     def start(self):
         page = self.page
-        page.listen(self.form, "change", self.on_change)
-        page.listen(self.form, "keydown", self.on_form_key)
-        page.listen(self.form, "submit", lambda e: e.preventDefault())
-        page.listen(self.button, "click",
-                    lambda e: self.pause() if self.run.running else self.play())
-        page.listen(by_testid("train-step"), "click", lambda e: self.one_step())
-        page.listen(by_testid("train-reset"), "click", lambda e: self.reset())
-        page.listen(by_testid("train-inspect"), "click", lambda e: self.inspect())
-        page.listen(by_testid("train-sample"), "keydown",
-                    lambda e: e.key == "Enter" and self.inspect())
-        page.listen(self.panel, "toggle", lambda e: self.show(force=True))
+        listen = lambda element, event, handler: page.listen(element, event, handler, self.failed)
+        listen(self.form, "change", self.on_change)
+        listen(self.form, "input", self.on_typed)
+        listen(self.form, "keydown", self.on_form_key)
+        listen(self.form, "submit", lambda e: e.preventDefault())
+        listen(self.button, "click", lambda e: self.pause() if self.run.running else self.play())
+        listen(by_testid("train-step"), "click", lambda e: self.one_step())
+        listen(by_testid("train-reset"), "click", lambda e: self.reset())
+        listen(by_testid("train-inspect"), "click", lambda e: self.inspect())
+        listen(by_testid("train-sample"), "keydown", lambda e: e.key == "Enter" and self.inspect())
+        listen(self.panel, "toggle", lambda e: self.show(force=True))
 
     # the form ------------------------------------------------------------------
 
@@ -976,6 +982,11 @@ class Training:
     def on_form_key(self, event):
         if event.key == "Enter" and event.target.tagName == "INPUT":
             event.preventDefault()
+            self.apply(self.fields())
+
+    def on_typed(self, event):
+        """A field typed in: its settings apply (or are refused) as they are typed."""
+        if event.target.tagName == "INPUT" and event.target.type != "checkbox":
             self.apply(self.fields())
 
     def on_change(self, event):
@@ -992,9 +1003,12 @@ class Training:
         try:
             config = read_config(fields, self.config)
         except FormError as error:
+            self.pause()
             self.show_error(error.field, error.message)
+            self.show_ready(error.message)
             return
-        self.show_error(None, "")
+        self.show_ready("")
+        self.show_error(None, stop_reason(self.run.trainer))
         if config == self.config:
             return
         if rebuilds(self.config, config):
@@ -1005,6 +1019,19 @@ class Training:
             self.run.trainer.config = config
         self.config = config
         self.show(force=True)
+
+    def show_ready(self, form_error):
+        """Train and One step work only with valid settings; the reason is their tooltip."""
+        if form_error == self.form_error:
+            return
+        self.form_error = form_error
+        for testid in ("train", "train-step"):
+            button = by_testid(testid)
+            button.disabled = bool(form_error)
+            if form_error:
+                button.title = form_error
+            else:
+                button.removeAttribute("title")
 
     def show_error(self, field, message):
         box = by_testid("train-error")
@@ -1021,6 +1048,8 @@ class Training:
     def play(self):
         if self.run.at_limit:
             self.page.toast("Training stops here: reset the weights to train again")
+            return
+        if self.stopped():
             return
         self.run.running = True
         self.button.dataset.training = "true"
@@ -1043,8 +1072,9 @@ class Training:
             self.show_loss()
         else:
             self.run.chunk()
-            if not self.run.running:  # the step limit
+            if not self.run.running:  # the step limit, or the loss diverged
                 self.pause()
+                self.stopped()
                 return
             self.show_numbers()
         self.schedule()
@@ -1060,14 +1090,24 @@ class Training:
         if was_running:
             self.show(force=True)
 
+    def stopped(self):
+        """True (and the reason in the error line) if the loss diverged."""
+        reason = stop_reason(self.run.trainer)
+        if reason:
+            self.show_error("learning_rate", reason)
+        return bool(reason)
+
     def one_step(self):
         self.pause()
-        self.run.step()
+        if not self.stopped():
+            self.run.step()
+            self.stopped()
         self.show(force=True)
 
     def reset(self):
         self.pause()
         self.run.trainer.reset_weights()
+        self.show_error(None, "")
         self.show(force=True)
 
     def show(self, force=False):
@@ -1105,16 +1145,16 @@ class Training:
     def inspect(self):
         trainer = self.run.trainer
         field = by_testid("train-sample")
-        text = field.value.strip()
-        last = len(trainer.data) - 1
-        if not text.isdigit() or int(text) > last:
-            self.show_error(None, f"Pick a sample from 0 to {last}.")
+        try:
+            index = read_sample(field.value, len(trainer.data))
+        except FormError as error:
+            self.show_error(None, error.message)
             field.setAttribute("aria-invalid", "true")
             return
         field.removeAttribute("aria-invalid")
         self.show_error(None, "")
         self.pause()
-        source = trainer.sample_source(int(text))
+        source = trainer.sample_source(index)
         if len(source) > MAX_SOURCE_CHARS:
             self.show_error(None, "This network is too big to inspect in the editor: "
                                   "try fewer or narrower hidden layers.")

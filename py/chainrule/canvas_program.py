@@ -11,12 +11,11 @@ keys that are not identifiers (`#1`), so they never collide with a name and are 
 back inline. Operators are keyed `o1`, `o2`, ...
 """
 
-import keyword
 import math
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .expr import FUNCTIONS
+from .expr import FUNCTIONS, name_problem
 from .tuning import literal_text
 
 # symbol -> (template over operand texts, operand labels or None when the order is free)
@@ -33,13 +32,14 @@ UNARY_OPS = {"neg": ("-{0}", None),
              **{name: (f"{name}({{0}})", None) for name in
                 ("exp", "log", "tanh", "relu", "sigmoid", "sqrt", "sin", "cos", "abs")}}
 PALETTE = (*BINARY_OPS, *UNARY_OPS)
+ALIAS = "="  # `b = a`: not in the palette (connect the value itself), but read and written
 OP_TITLES = {"neg": "negate", "**": "power", "max": "maximum", "min": "minimum"}
 
 
 def op_arity(symbol):
     if symbol in BINARY_OPS:
         return 2
-    if symbol in UNARY_OPS or _constant_exponent(symbol) is not None:
+    if symbol in UNARY_OPS or symbol == ALIAS or _constant_exponent(symbol) is not None:
         return 1
     raise ValueError(f"unknown operator {symbol!r}")
 
@@ -65,6 +65,8 @@ def _template(symbol):
         return BINARY_OPS[symbol][0]
     if symbol in UNARY_OPS:
         return UNARY_OPS[symbol][0]
+    if symbol == ALIAS:
+        return "{0}"
     return "{0} ** " + _atom(literal_text(_constant_exponent(symbol)))
 
 
@@ -395,13 +397,9 @@ class CanvasProgram:
         new = new.strip()
         if new == old:
             return
-        if not new.isidentifier() or not new.isascii():
-            raise EditRefused(f"'{new}' is not a name: use letters, digits and _, "
-                              "not starting with a digit")
-        if keyword.iskeyword(new) or new in ("True", "False", "None"):
-            raise EditRefused(f"'{new}' is a Python keyword")
-        if new in FUNCTIONS:
-            raise EditRefused(f"'{new}' is a function of the language")
+        problem = name_problem(new)
+        if problem:
+            raise EditRefused(problem)
         if new in self.values:
             raise EditRefused(f"'{new}' is already the name of another node")
         node = self.values.pop(old)

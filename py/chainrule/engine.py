@@ -133,6 +133,8 @@ SUB = Op("-", lambda a, b: a - b, lambda g, out, a, b: (g, -g))
 MUL = Op("*", lambda a, b: a * b, lambda g, out, a, b: (g * b, g * a))
 DIV = Op("/", _div, lambda g, out, a, b: (_div(g, b), -g * _div(_div(a, b), b)), _why_div)
 NEG = Op("neg", lambda a: -a, lambda g, out, a: (-g,))
+# `b = a` names a value again: its own node, one step of ∂b/∂a = 1, so `b` is seen.
+IDENTITY = Op("=", lambda a: a, lambda g, out, a: (g,))
 POW = Op("**", _pow, _pow_value_backward, _why_pow)
 EXP = Op("exp", _exp, lambda g, out, a: (g * out,))
 LOG = Op("log", _log, lambda g, out, a: (_div(g, a),), lambda a: f"log of {a:g}")
@@ -169,6 +171,9 @@ def power_op(c):
         return (0.0 if c == 0 else g * (c * _pow_constant(a, c - 1)),)
     return Op(f"**{_format_exponent(c)}", lambda a: _pow_constant(a, c), backward,
               lambda a: _why_pow(a, c))
+
+
+POW_TWO = power_op(2.0)
 
 
 class Value:
@@ -217,6 +222,7 @@ class Value:
 
     def __rpow__(self, other): return Value(other)._binary(POW, self)
 
+    def identity(self): return self._unary(IDENTITY)
     def exp(self): return self._unary(EXP)
     def log(self): return self._unary(LOG)
     def tanh(self): return self._unary(TANH)

@@ -6,8 +6,10 @@ Nothing is ever `eval`-ed. `parse` raises `ExprError` and nothing else, for any 
 """
 
 import ast
+import keyword
 import math
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 
@@ -23,6 +25,23 @@ UNARY_FUNCTIONS = {
 }
 BINARY_FUNCTIONS = {"max": maximum, "min": minimum, "pow": lambda a, b: a ** b}
 FUNCTIONS = {**UNARY_FUNCTIONS, **BINARY_FUNCTIONS}
+
+
+def name_problem(text):
+    """Why `text` cannot name a value, or '' if it can. The one rule for names, the
+    editor's and the canvas's: Python's identifiers (α too), less keywords and the
+    functions of the language."""
+    if not text.isidentifier():
+        return (f"'{text}' is not a name: use letters (any alphabet), digits and _, "
+                "not starting with a digit")
+    if unicodedata.normalize("NFKC", text) != text:
+        # Python reads 'ﬁ' as 'fi': the text would name another value
+        return f"'{text}' is read as '{unicodedata.normalize('NFKC', text)}': write that"
+    if keyword.iskeyword(text):
+        return f"'{text}' is a Python keyword"
+    if text in FUNCTIONS:
+        return f"'{text}' is a function of the language"
+    return ""
 
 BINARY_OPERATORS = {
     ast.Add: lambda a, b: a + b,
@@ -270,8 +289,9 @@ class _Builder:
             self.literals[name] = self.span(stmt.value)
         else:
             value = self.evaluate(stmt.value)
-            if not value.label:  # an alias (`z = x`) keeps the name it was first given
-                value.label = name
+            if value.label:  # an alias (`z = x`): a node of its own, so `z` is drawn too
+                value = self.made(stmt, value.identity())
+            value.label = name
         self.values[name] = value
         return value
 

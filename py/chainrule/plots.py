@@ -58,19 +58,20 @@ def loss_svg(history, score="accuracy"):
     share of samples fitted within 0.1) from 0 to 100% over the same height."""
     if not history:
         return _svg("Loss per step: no steps yet", Frame(0, 1, 0, 1).axes("step", "loss"))
-    losses = [r.loss for r in history if math.isfinite(r.loss)] or [1.0]
-    frame = Frame(1, max(len(history), 2), 0, max(losses) * 1.05 or 1.0)
+    finite = [r for r in history if math.isfinite(r.loss)]  # a diverged step is not drawn
+    frame = Frame(1, max(len(history), 2), 0, max((r.loss for r in finite), default=1.0) * 1.05
+                  or 1.0)
     top = frame.y1
 
     def clamp(v):
-        return min(max(v, 0.0), top) if math.isfinite(v) else top
+        return min(max(v, 0.0), top)
 
-    loss = " ".join(f"{_n(frame.x(r.step))},{_n(frame.y(clamp(r.loss)))}" for r in history)
+    loss = " ".join(f"{_n(frame.x(r.step))},{_n(frame.y(clamp(r.loss)))}" for r in finite)
     acc = " ".join(f"{_n(frame.x(r.step))},{_n(frame.y(r.accuracy * top))}" for r in history)
     last = history[-1]
-    # The latest step as a dot too: a single step draws no line.
-    now = (f'<circle class="plot__now" cx="{_n(frame.x(last.step))}" '
-           f'cy="{_n(frame.y(clamp(last.loss)))}" r="2.5"/>')
+    # The latest finite step as a dot too: a single step draws no line.
+    now = (f'<circle class="plot__now" cx="{_n(frame.x(finite[-1].step))}" '
+           f'cy="{_n(frame.y(clamp(finite[-1].loss)))}" r="2.5"/>' if finite else "")
     return _svg(f"Loss per step: {len(history)} steps, loss now {last.loss:.4g}",
                 frame.axes("step", "loss")
                 + f'<text class="plot__legend" x="{WIDTH - RIGHT}" y="{TOP + 8}" '

@@ -21,6 +21,19 @@ class FormError(ValueError):
         self.message = message
 
 
+def is_whole(text):
+    """True for text like '12': ASCII digits only ('²'.isdigit() is true, int('²') fails)."""
+    return text.isascii() and text.isdigit()
+
+
+def read_sample(text, count):
+    """The sample index typed, from 0 to count - 1, or FormError saying which to pick."""
+    text = text.strip()
+    if not is_whole(text) or int(text) >= count:
+        raise FormError("sample", f"Pick a sample from 0 to {count - 1}.")
+    return int(text)
+
+
 def read_shape(text, dataset):
     """'2-8-8-1' -> (2, 8, 8, 1) for `dataset`, or FormError saying what to type."""
     text = text.strip()
@@ -28,7 +41,7 @@ def read_shape(text, dataset):
     if not text:
         raise FormError("shape", f"Type the layer sizes, like {example}.")
     parts = [p.strip() for p in text.split("-")]
-    if not all(p.isdigit() for p in parts):
+    if not all(is_whole(p) for p in parts):
         raise FormError("shape", f"Sizes are whole numbers joined by '-', like {example}.")
     sizes = tuple(int(p) for p in parts)
     if len(sizes) < 2:
@@ -63,7 +76,7 @@ def read_config(fields, base=None):
     if not (math.isfinite(rate) and 0 < rate <= 10):
         raise FormError("learning_rate", "The learning rate is a number above 0, at most 10.")
     batch = fields["batch_size"].strip()
-    if not batch.isdigit() or int(batch) < 1:
+    if not is_whole(batch) or int(batch) < 1:
         raise FormError("batch_size", "The batch size is a whole number, 1 or more.")
     return replace(base, dataset=dataset, shape=read_shape(fields["shape"], dataset),
                    activation=fields["activation"], loss=fields["loss"],

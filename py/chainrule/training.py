@@ -4,6 +4,7 @@ The page calls `Trainer.step()` in small chunks between frames, so everything a 
 is here and every step's numbers come back as a plain record for the plots.
 """
 
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -15,6 +16,9 @@ from .expr import MAX_SOURCE_CHARS
 from .nn import MLP
 
 LOSSES = ("max-margin", "mse")
+# A loss this many times the first step's (or 1, if that was smaller) has diverged: it
+# only grows from there, to inf and nan within a few more steps.
+DIVERGED = 1e8
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,18 @@ class Trainer:
             if len(text) <= MAX_SOURCE_CHARS:
                 break
         return text
+
+    @property
+    def diverged_at(self):
+        """The step whose loss diverged (not finite, or exploding), or None: no step
+        follows one that did, until the weights are reset."""
+        history = self.history
+        if not history:
+            return None
+        last = history[-1]
+        if not math.isfinite(last.loss) or last.loss > DIVERGED * max(history[0].loss, 1.0):
+            return last.step
+        return None
 
     def step(self):
         """One gradient-descent step on a batch; returns its StepRecord."""

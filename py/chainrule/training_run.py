@@ -28,19 +28,21 @@ class TrainingRun:
         none at the limit); returns their StepRecords. Stops the run at the limit."""
         records = []
         start = self.clock()
-        while not self.at_limit:
+        while not self.at_limit and self.trainer.diverged_at is None:
             before = self.clock()
             records.append(self.trainer.step())
             now = self.clock()
             self.measure(now - before)
             if now - start + self.step_ms > self.budget_ms:
                 break
-        if self.at_limit:
+        if self.at_limit or self.trainer.diverged_at is not None:
             self.running = False
         return records
 
     def step(self):
-        """One step outside a run (the One step button)."""
+        """One step outside a run (the One step button); None after a divergence."""
+        if self.trainer.diverged_at is not None:
+            return None
         before = self.clock()
         record = self.trainer.step()
         self.measure(self.clock() - before)
@@ -63,6 +65,15 @@ class TrainingRun:
         if self.step_ms is None:
             return ""
         return f"{self.step_ms:.1f} ms/step"
+
+
+def stop_reason(trainer):
+    """Why training cannot go on, for the panel's error line; '' if it can."""
+    step = trainer.diverged_at
+    if step is None:
+        return ""
+    return (f"The loss diverged at step {step}: try a smaller learning rate, "
+            "then reset the weights.")
 
 
 def summary(trainer):
