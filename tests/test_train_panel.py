@@ -1,5 +1,6 @@
 """The Train panel's pure Python: its form, the chunked run, the plots, the inspected sample."""
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -7,9 +8,10 @@ import pytest
 
 from chainrule import Value, parse
 from chainrule.plots import GRID, boundary_svg, fit_svg, loss_svg
-from chainrule.train_form import FormError, for_dataset, read_config, read_shape, rebuilds
+from chainrule.train_form import (FormError, for_dataset, read_config, read_sample, read_shape,
+                                  rebuilds)
 from chainrule.training import TrainConfig, Trainer
-from chainrule.training_run import MAX_STEPS, TrainingRun
+from chainrule.training_run import MAX_STEPS, TrainingRun, stop_reason
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIELDS = dict(dataset="moons", shape="2-8-8-1", activation="relu", loss="max-margin",
@@ -83,6 +85,7 @@ def test_the_form_reads_into_a_config():
     ("2", "the inputs and the output"), ("3-8-1", "moons data has 2 inputs: start with 2"),
     ("2-8-2", "end with 1"), ("2-0-1", "1 to 32"), ("2-64-1", "1 to 32"),
     ("2-4-4-4-4-4-1", "At most 4 hidden"), ("2--1", "whole numbers"),
+    ("2-²-1", "whole numbers"), ("2-٣-1", "whole numbers"), ("abc", "whole numbers"),
 ])
 def test_bad_shapes_say_what_to_type(text, says):
     with pytest.raises(FormError, match=says) as error:
@@ -95,7 +98,8 @@ def test_bad_shapes_say_what_to_type(text, says):
 @pytest.mark.parametrize("field, text", [
     ("learning_rate", "abc"), ("learning_rate", "0"), ("learning_rate", "-1"),
     ("learning_rate", "nan"), ("learning_rate", "inf"), ("batch_size", "0"),
-    ("batch_size", "2.5"), ("batch_size", ""), ("dataset", "spiral"),
+    ("batch_size", "2.5"), ("batch_size", ""), ("dataset", "spiral"), ("batch_size", "³"),
+    ("learning_rate", "1e9"),
 ])
 def test_bad_fields_are_named(field, text):
     with pytest.raises(FormError) as error:
@@ -209,3 +213,63 @@ def test_the_summary_shows_the_last_step():
     assert shown["train-accuracy"] == f"{round(record.accuracy * 100)}%"
     sine = Trainer(TrainConfig(dataset="sine", shape=(1, 4, 1), loss="mse"))
     assert summary(sine)["train-accuracy-label"] == "within 0.1"
+
+
+def diverging_run():
+    ticks = iter(range(10**9))
+    return TrainingRun(Trainer(TrainConfig(loss="mse", learning_rate=10)), lambda: next(ticks))
+
+
+def test_a_diverging_loss_stops_the_run_at_its_step_and_says_so():
+    run = diverging_run()
+    run.running = True
+    while run.running:
+        run.chunk()  # no OverflowError: the loss goes to inf as the graph's would
+    trainer = run.trainer
+    step = trainer.diverged_at
+    assert step == len(trainer.history) and step < MAX_STEPS
+    last = trainer.history[-1].loss
+    assert not math.isfinite(last) or last > 1e8 * trainer.history[0].loss
+    assert stop_reason(trainer) == (f"The loss diverged at step {step}: try a smaller "
+                                    "learning rate, then reset the weights.")
+    assert run.step() is None and len(trainer.history) == step  # no step after it
+    svg = loss_svg(trainer.history)
+    assert "nan" not in svg and "inf" not in svg.replace("loss now inf", "")
+    trainer.reset_weights()
+    assert trainer.diverged_at is None and stop_reason(trainer) == ""
+    assert run.step() is not None
+
+
+def test_a_loss_that_overflows_is_inf_not_an_error():
+    from chainrule.batchgrad import loss_and_grads
+
+    trainer = Trainer(TrainConfig(loss="mse"))
+    for p in trainer.model.parameters():
+        p.data = 1e200
+    loss, grads = loss_and_grads(trainer.model, trainer.batch(), "mse")
+    assert loss == math.inf
+    assert loss == trainer.loss(trainer.batch()).data  # the graph's ** 2 says the same
+
+
+def test_the_loss_plot_draws_the_finite_points_only():
+    from chainrule.training import StepRecord
+
+    history = [StepRecord(1, 2.0, 0.5, 0.1), StepRecord(2, 1.0, 0.5, 0.1),
+               StepRecord(3, math.inf, 0.5, 0.1), StepRecord(4, math.nan, 0.5, 0.1)]
+    svg = ET.fromstring(loss_svg(history))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    points = svg.find(".//s:polyline[@data-series='loss']", ns).get("points").split()
+    assert len(points) == 2
+    now = svg.find(".//s:circle", ns)
+    assert now.get("cx") == points[-1].split(",")[0]
+
+
+@pytest.mark.parametrize("text, index", [("0", 0), (" 99 ", 99)])
+def test_a_sample_index_is_read(text, index):
+    assert read_sample(text, 100) == index
+
+
+@pytest.mark.parametrize("text", ["", "100", "-1", "1.5", "²", "abc"])
+def test_a_bad_sample_index_says_which_to_pick(text):
+    with pytest.raises(FormError, match="Pick a sample from 0 to 99"):
+        read_sample(text, 100)
