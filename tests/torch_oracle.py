@@ -34,7 +34,7 @@ def tensor(x, grad=True):
 
 
 TORCH_UNARY = {
-    "=": lambda t: t,  # `b = a`: the same tensor
+    "=": lambda t: t.clone(),  # `b = a`: the same number, one more node
     "neg": lambda t: -t,
     "exp": torch.exp,
     "log": torch.log,

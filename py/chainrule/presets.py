@@ -38,6 +38,17 @@ b = a + a
 c = b * b
 """
 
+EDGES = """\
+# Where numbers break: log(0) is -inf, 1/0 is inf, sqrt(-1) is nan,
+# and one nan makes every gradient it touches nan
+x = 0
+y = -1
+a = log(x)
+b = 1 / x
+c = sqrt(y)
+L = a + b * c
+"""
+
 
 def mlp_source(hidden=(16, 16), digits=4):
     """A 2-16-16-1 MLP (tanh hidden layers) on one sample with a squared-error loss.
@@ -63,5 +74,6 @@ PRESETS = {
     "mlp": ("MLP 2-16-16-1, by neuron", mlp_source()),
     "small-mlp": ("Small MLP (2-4-4-1)", mlp_source((4, 4), digits=None)),
     "chain": ("Deep chain", deep_chain_source()),
+    "edges": ("Where numbers break: inf and nan", EDGES),
 }
 DEFAULT = "lecture"
