@@ -1074,6 +1074,7 @@ class Training:
             self.run.chunk()
             if not self.run.running:  # the step limit, or the loss diverged
                 self.pause()
+                self.show(force=True)  # the run stopped itself: pause() saw no run
                 self.stopped()
                 return
             self.show_numbers()
