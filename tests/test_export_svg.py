@@ -60,3 +60,16 @@ def test_the_svg_shows_the_current_step_highlight():
     assert rings == {step.result_id, step.operand_id, step.operator_id}
     edges = [p for p in root.findall("svg:path", NS) if p.get("stroke") == HIGHLIGHT["operand"]]
     assert len(edges) == len(step.edge_ids)
+
+
+def test_nan_and_inf_are_exported_in_the_warning_colour():
+    from chainrule.export_svg import INK, WARNING
+
+    session, view, root = exported(PRESETS["edges"][1])
+    session.finish()
+    view = session.whole_view()
+    root = ET.fromstring(graph_svg(view))
+    coloured = {(t.text, t.get("fill")) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    for word in ("nan", "inf", "-inf"):
+        assert (word, WARNING) in coloured and (word, INK) not in coloured
+    assert ("1.0000", INK) in coloured  # the seed's grad: finite numbers keep the ink

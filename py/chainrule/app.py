@@ -138,7 +138,7 @@ class Page:
         # Python functions JS calls later (timers): each made into a proxy once.
         self.debounced = self.keep(lambda: self.try_load(self.editor.value, fit=True),
                                    "expression-error")
-        self.tick = self.keep(lambda: self.on_step())
+        self.tick = self.keep(lambda: self.on_step(), self.failed_playing)
         self.write_hash = self.keep(lambda: self.remember_now())
         self.explain_timer = None
         self.explain_later = self.keep(lambda: self.show_step())
@@ -155,6 +155,11 @@ class Page:
     def once(self, function, place="toast"):
         """`function` as a guarded JS callback called once (a promise's)."""
         return create_once_callable(guarded(function, self.reporter(place)))
+
+    def failed_playing(self, message):
+        """A failure in a step of Play: playing stops (the next tick would fail again)."""
+        self.stop_playing()
+        self.toast(message)
 
     def reporter(self, place):
         return place if callable(place) else (lambda message: self.say(place, message))

@@ -274,3 +274,16 @@ def test_a_failing_renderer_callback_says_so(new_context, app_url):
     restore(page, "app.page.session", "toggle_group")
     page.locator('[data-group="g"] [data-testid="group-toggle"]').first.click()
     expect(page.locator('[data-group="g"][data-collapsed="true"]')).to_have_count(1)
+
+
+def test_a_failing_step_of_play_stops_playing_and_says_so(new_context, app_url):
+    page = guarded_context(new_context)
+    open_app(page, app_url)
+    inject(page, "app.page.session.step")
+    by_testid(page, "play").click()  # the steps come from a timer
+    expect(by_testid(page, "toast")).to_have_text(GUARD_SAYS)
+    expect(by_testid(page, "play")).to_have_attribute("data-playing", "false")
+    no_error_box(page)
+    restore(page, "app.page.session", "step")
+    by_testid(page, "step").click()
+    check_position(page, Expected.of(LECTURE), 1)

@@ -14,6 +14,7 @@ import sys
 
 from chainrule.presets import DEFAULT, PRESETS
 from chainrule.session import Session
+from chainrule.wire import dumps
 
 DAGRE = pathlib.Path(__file__).resolve().parent / "dagre-layout.mjs"
 
@@ -36,10 +37,9 @@ def main(view_out, layout_out):
     session = Session(recorded_dagre)
     view = session.load(text)
     payload = {"text": text, "direction": session.direction, "total": session.total, **view}
-    compact = {"separators": (",", ":")}
-    pathlib.Path(view_out).write_text(json.dumps(payload, **compact))
+    pathlib.Path(view_out).write_text(dumps(payload))  # as the page sends it (wire.py)
     (first_layout,) = layouts
-    pathlib.Path(layout_out).write_text(json.dumps(first_layout, **compact))
+    pathlib.Path(layout_out).write_text(dumps(first_layout))
 
 
 if __name__ == "__main__":
