@@ -962,8 +962,9 @@ class Training:
         self.show_error(None, message)
 
     def start(self):
-        page = self.page
-        listen = lambda element, event, handler: page.listen(element, event, handler, self.failed)
+        def listen(element, event, handler):  # a failure in the panel stops training
+            self.page.listen(element, event, handler, self.failed)
+
         listen(self.form, "change", self.on_change)
         listen(self.form, "input", self.on_typed)
         listen(self.form, "keydown", self.on_form_key)
