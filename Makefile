@@ -8,6 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := build/stamps
 SITE_INPUTS := index.html web/build.mjs $(wildcard py/chainrule/*.py) $(shell find web/src web/shell web/build web/tools -type f)
+# The notebook widget's bundle, from the same renderer sources, inside the Python package.
+WIDGET_INPUTS := web/build/widget.mjs web/build/paths.mjs $(shell find web/src -type f)
 
 .PHONY: all build serve test clean distclean
 
@@ -35,7 +37,11 @@ $(STAMPS)/site: $(STAMPS)/npm $(SITE_INPUTS)
 	cd web && node build.mjs ../site
 	touch $@
 
-build: $(STAMPS)/site
+$(STAMPS)/widget: $(STAMPS)/npm $(WIDGET_INPUTS)
+	cd web && node build/widget.mjs
+	touch $@
+
+build: $(STAMPS)/site $(STAMPS)/widget
 
 serve: build $(STAMPS)/venv
 	@echo "chainrule: open http://127.0.0.1:$(PORT)/"
@@ -45,7 +51,7 @@ test: build $(STAMPS)/venv-test
 	$(PY) -m pytest
 
 clean:
-	rm -rf site site.partial $(STAMPS)
+	rm -rf site site.partial $(STAMPS) py/chainrule/notebook/static
 
 distclean: clean
 	rm -rf $(VENV) web/node_modules

@@ -8,7 +8,16 @@ from .stepper import Step, backward_steps, step_count
 
 __version__ = "0.1.0"
 
+
+def show(x, **options):
+    """The interactive graph of `x` in a notebook: see chainrule.notebook.show. Needs
+    `pip install "chainrule[notebook]"`."""
+    from .notebook import show as show_in_notebook
+
+    return show_in_notebook(x, **options)
+
+
 __all__ = [
     "Value", "maximum", "minimum", "parse", "ExprError", "Program", "flow_graph", "node_ids",
-    "backward_steps", "step_count", "Step", "Neuron", "Layer", "MLP", "__version__",
+    "backward_steps", "step_count", "Step", "Neuron", "Layer", "MLP", "show", "__version__",
 ]

@@ -81,7 +81,12 @@ class Session:
         """Parse and lay out `text`; returns the view. On ExprError nothing changes."""
         if is_empty(text):
             return self._load_empty(text)
-        program = parse(text)
+        return self.load_program(parse(text))
+
+    def load_program(self, program):
+        """Lay out a program already built (the notebook builds one from Values); returns
+        the view. Tuning rewrites the literals of `program.source`."""
+        text = program.source
         order = program.output.topological_order()
         ids = node_ids(order)
         full = flow_graph(program.output, order)
