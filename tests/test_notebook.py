@@ -2,6 +2,7 @@
 action, and micrograd interop (grads equal micrograd's own backward(), the learner's
 objects untouched unless write_grads=True)."""
 
+import json
 import math
 import random
 
@@ -130,8 +131,8 @@ def lecture_neuron():
 
 
 def value_cells(widget):
-    """{label: cell} of the labelled value nodes in the widget's graph trait."""
-    graph = widget.graph
+    """{label: cell} of the labelled value nodes in the widget's graph as it is now."""
+    graph = widget._controller.view
     return {n["data"]["label"]: graph["cells"][n["id"]] for n in graph["nodes"]
             if n["type"] == "value" and n["data"]["label"]}
 
@@ -149,8 +150,8 @@ def test_a_chainrule_value_gives_its_graph_with_positions_cells_and_controls():
     L = a * b + Value(10.0)
     w = show(L, labels={"L": L})
     assert isinstance(w, chainrule.notebook.widget.GraphWidget)
-    graph = w.graph
-    assert set(graph) == {"nodes", "edges", "cells", "fit", "regroup"}
+    graph = json.loads(w.graph)
+    assert set(graph) == {"nodes", "edges", "cells"} and w.redraw == "fit"
     assert len(graph["nodes"]) == 7 and len(graph["edges"]) == 6
     assert all("position" in n and "width" in n for n in graph["nodes"])
     cells = value_cells(w)
@@ -184,7 +185,7 @@ def test_a_parsed_program_and_its_text_give_the_same_graph():
 def test_a_chainrule_mlp_keeps_the_page_groups_when_given_as_text():
     text = MLP(2, [3, 1], seed=0).source([1.0, -2.0], target=1.0)
     w = show(text)
-    assert any(n["type"] in ("group", "frame") for n in w.graph["nodes"])
+    assert any(n["type"] in ("group", "frame") for n in json.loads(w.graph)["nodes"])
     assert w.state["groups"] is True
 
 
@@ -192,7 +193,8 @@ def test_a_chainrule_mlp_value_is_grouped_by_its_neurons_with_model():
     model = MLP(2, [3, 1], seed=0)
     loss = (model([1.0, -2.0]) - 1.0) ** 2
     w = show(loss, model=model)
-    groups = {n["data"]["name"] for n in w.graph["nodes"] if n["type"] in ("group", "frame")}
+    groups = {n["data"]["name"] for n in json.loads(w.graph)["nodes"]
+              if n["type"] in ("group", "frame")}
     assert groups >= {"L1", "L2"} or groups >= {"L1.N0", "L2.N0"}
     names = set(w.session.tree.names)
     assert {"L1", "L1.N0", "L1.N1", "L1.N2", "L2", "L2.N0"} <= names
@@ -204,7 +206,7 @@ def test_a_micrograd_value_is_mapped_onto_our_ops_and_named_by_the_callers_varia
     w = show(g)
     cells = value_cells(w)
     assert cells["a"]["v"] == "-4.0" and cells["b"]["v"] == "2.0" and cells["g"]["v"] == repr(g.data)
-    ops = {n["data"]["op"] for n in w.graph["nodes"] if n["type"] == "operator"}
+    ops = {n["data"]["op"] for n in json.loads(w.graph)["nodes"] if n["type"] == "operator"}
     assert ops == {"+", "*", "**3", "**2", "**-1", "relu"}
     assert [name for name, _ in w.session.inputs] == ["b", "a"] or \
         sorted(name for name, _ in w.session.inputs) == ["a", "b"]
@@ -262,7 +264,7 @@ def test_the_lecture_value_with_tanh_exp_and_division_matches_its_own_backward()
     ours = [w.grads[v.label] for v in leaves]
     L.backward()
     assert ours == pytest.approx([v.grad for v in leaves], rel=1e-12)
-    ops = {n["data"]["op"] for n in w.graph["nodes"] if n["type"] == "operator"}
+    ops = {n["data"]["op"] for n in json.loads(w.graph)["nodes"] if n["type"] == "operator"}
     assert {"tanh", "exp", "**-1", "*", "+"} <= ops
 
 
@@ -315,11 +317,37 @@ def test_messages_from_the_widget_step_back_finish_and_reset():
     assert w.state["position"] == 0
 
 
-def test_the_graph_trait_keeps_the_current_cells_for_a_view_drawn_later():
+def graph_cells(text):
+    graph = json.loads(text)
+    return {n["data"]["label"]: graph["cells"][n["id"]] for n in graph["nodes"]
+            if n["type"] == "value" and n["data"]["label"]}
+
+
+def test_a_view_drawn_after_some_steps_gets_the_graph_as_it_is_now():
     w = show(LECTURE)
+    first = w.graph
+    w._on_message(w, {"action": "ready"}, [])  # the first view: nothing to catch up
+    assert w.graph == first
     w.finish()
-    cells = value_cells(w)
-    assert cells["a"]["g"] == "6.0" and cells["L"]["g"] == "1.0"
+    assert graph_cells(w.get_state()["graph"])["a"]["g"] == "6.0"  # a reloaded front end
+    sent = sent_messages(w)
+    w._on_message(w, {"action": "ready"}, [])  # the widget shown again
+    w._on_message(w, {"action": "ready"}, [])
+    assert len(sent) == 0  # get_state above had caught up already
+    w.step()  # nothing: at the end
+    w.back()
+    sent.clear()
+    w._on_message(w, {"action": "ready"}, [])
+    assert len(sent) == 1 and set(sent[0]["state"]) == {"graph", "redraw"}
+    assert sent[0]["state"]["redraw"] == "keep"
+    assert unlit(json.loads(w.graph)["cells"]) == unlit(w._controller.session.whole_view()["cells"])
+
+
+def unlit(cells):
+    """Cells with no highlight part where it is empty: a patch clears one with hl=''."""
+    trimmed = {node: {k: v for k, v in cell.items() if (k, v) != ("hl", "")}
+               for node, cell in cells.items()}
+    return {node: cell for node, cell in trimmed.items() if cell}
 
 
 def test_typing_a_number_in_the_widget_tunes_the_input_and_patches_the_output():
@@ -335,10 +363,10 @@ def test_typing_a_number_in_the_widget_tunes_the_input_and_patches_the_output():
 
 def test_a_refused_number_is_a_message_and_changes_nothing():
     w = show(LECTURE)
-    before = dict(w.graph["cells"])
+    before = json.dumps(w._controller.view["cells"])
     w._on_message(w, {"action": "input", "kind": "commit", "name": "a", "text": "abc"}, [])
     assert w.state["message"] == "a: 'abc' is not a number; a stays 2"
-    assert w.graph["cells"] == before
+    assert json.dumps(w._controller.view["cells"]) == before
     w.step()
     assert w.state["message"] == ""
 
@@ -365,8 +393,9 @@ def test_a_group_toggle_regroups_the_graph():
     w = show(MLP(2, [3, 1], seed=0).source([1.0, -2.0], target=1.0))
     name = w.session.tree.names[0]
     collapsed = w.session.groups[name]
+    before = w.graph
     w._on_message(w, {"action": "group", "name": name}, [])
-    assert w.graph["regroup"] is True and w.graph["fit"] is False
+    assert w.redraw == "regroup" and w.graph != before
     assert w.session.groups[name] is not collapsed
 
 

@@ -7,28 +7,14 @@ grads equal to PyTorch's as they step, and redraw the output when an input is tu
 console error, failed request or request off the notebook server's origin fails the test.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-
-import nbformat
 import pytest
 from playwright.sync_api import expect
 
+import voila_host
 from harness import Problems
-from pages import assert_that, eventually
+from pages import assert_that, eventually  # pages puts tests/ on the path: torch_oracle
+from torch_oracle import same, tensor
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: torch_oracle
-from torch_oracle import same, tensor  # noqa: E402
-
-# Voila's lab template without its Font Awesome links to a CDN.
-TEMPLATES = Path(__file__).parent / "notebook_host"
-START_TIMEOUT_S = 120  # a cold Jupyter server and kernel on a busy 2-core machine
 TIMEOUT_MS = 120_000  # the first page starts a kernel that imports chainrule and anywidget
 
 CHAINRULE_CELL = """\
@@ -67,60 +53,15 @@ def micrograd_torch(y=2.0):
     return {"x": (x.item(), x.grad.item()), "y": (yt.item(), yt.grad.item()), "q": (q.item(), 1.0)}
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory):
-    """The URL of Voila serving the notebook, on 127.0.0.1; stopped after the module."""
-    folder = tmp_path_factory.mktemp("notebook")
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(CHAINRULE_CELL),
-                      nbformat.v4.new_code_cell(MICROGRAD_CELL)]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, folder / "show.ipynb")
-    port = free_port()
-    env = {**os.environ, "JUPYTER_PATH": str(TEMPLATES),
-           "JUPYTER_CONFIG_DIR": str(folder / "config"), "JUPYTER_DATA_DIR": str(folder / "data"),
-           "JUPYTER_RUNTIME_DIR": str(folder / "runtime")}
-    log = open(folder / "voila.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "voila", "show.ipynb", "--no-browser", f"--port={port}",
-         "--Voila.ip=127.0.0.1", "--template=offline", "--show_tracebacks=True"],
-        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    """The URL of Voila serving the notebook; stopped after the module."""
     try:
-        wait_until_serving(url, server, folder / "voila.log")
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-def wait_until_serving(url, server, log):
-    """Until Voila answers HTTP at all (a condition, not a fixed time)."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        if server.poll() is not None:
-            pytest.fail(f"Voila exited ({server.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/voila/static/", timeout=5):
-                return
-        except urllib.error.HTTPError:  # an answer, if not a page: it is serving
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"Voila did not start in {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
+        with voila_host.voila(tmp_path_factory.mktemp("notebook"),
+                              [CHAINRULE_CELL, MICROGRAD_CELL]) as url:
+            yield url
+    except voila_host.HostError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="module")

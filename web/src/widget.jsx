@@ -23,19 +23,6 @@ function element(tag, attributes = {}, text = '') {
   return made;
 }
 
-// Merges each patch into the model's copy of the graph once per model, so a view drawn
-// later (the same output shown twice, a re-run cell) starts from the current numbers.
-function initialize({ model }) {
-  const merge = () => {
-    const { cells } = model.get('graph');
-    for (const [id, patch] of Object.entries(model.get('patch').cells ?? {})) {
-      cells[id] = { ...cells[id], ...patch };
-    }
-  };
-  model.on('change:patch', merge);
-  return () => model.off('change:patch', merge);
-}
-
 function render({ model, el }) {
   const root = element('div', { class: 'chainrule-widget', tabindex: '0',
     'aria-label': 'Compute graph: arrow keys step through backpropagation' });
@@ -141,21 +128,24 @@ function render({ model, el }) {
     showInputs(state.inputs);
   }
 
-  const drawGraph = () => {
-    const { regroup, fit, ...graph } = model.get('graph');
-    if (regroup) view.regroup(JSON.stringify(graph), fit);
-    else view.setGraph(JSON.stringify(graph), fit);
+  const drawGraph = (redraw) => {
+    if (redraw === 'regroup') view.regroup(model.get('graph'), false);
+    else view.setGraph(model.get('graph'), redraw === 'fit');
   };
   const drawPatch = () => view.update(JSON.stringify(model.get('patch').cells ?? {}));
-  drawGraph();
+  const redrawGraph = () => drawGraph(model.get('redraw'));
+  drawGraph('fit');
   showState();
-  model.on('change:graph', drawGraph);
+  // A view drawn after some steps (the widget shown again) has the graph of before them:
+  // the kernel then sends the graph as it is now to every view.
+  send('ready');
+  model.on('change:graph', redrawGraph);
   model.on('change:patch', drawPatch);
   model.on('change:state', showState);
   model.on('change:height', sizeCanvas);
   return () => {
     clearInterval(player);
-    model.off('change:graph', drawGraph);
+    model.off('change:graph', redrawGraph);
     model.off('change:patch', drawPatch);
     model.off('change:state', showState);
     model.off('change:height', sizeCanvas);
@@ -163,4 +153,4 @@ function render({ model, el }) {
   };
 }
 
-export default { initialize, render };
+export default { render };

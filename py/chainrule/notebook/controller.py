@@ -25,10 +25,6 @@ class Controller:
 
     # what the widget syncs -----------------------------------------------------------
 
-    def graph(self, fit=True, regroup=False):
-        """{nodes, edges, cells, fit, regroup}: the renderer's setGraph (or regroup)."""
-        return {**self.view, "fit": fit, "regroup": regroup}
-
     def state(self):
         """The controls, counter, explanation, inputs list and message, as plain JSON."""
         s = self.session
@@ -54,7 +50,7 @@ class Controller:
             "groups": bool(s.tree),
         }
 
-    # actions: each returns (new view or None, cell patches or None) ------------------
+    # actions: each returns (a regrouped view or None, cell patches or None) -----------
 
     def act(self, message):
         """One action from the widget: {"action": ..., ...}. Unknown ones do nothing."""
@@ -75,7 +71,7 @@ class Controller:
         if view is None:
             return None, None
         self.view = view
-        return self.graph(fit=False, regroup=True), None
+        return view, None
 
     def _input(self, message):
         s = self.session

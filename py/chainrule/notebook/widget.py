@@ -1,10 +1,14 @@
 """The anywidget host: traitlets of plain JSON synced to the renderer's ES module.
 
-`graph` is a whole view (new layout), `patch` the cell patches of one action, `state`
-the controls and explanation. An action crosses once each way: one message from the
-widget, and `patch` and `state` sent together in one message back (hold_sync).
+`graph` is a whole view (new layout) as JSON text, which the renderer's setGraph reads
+as it is: ipywidgets would otherwise walk the 2,000 nodes' dicts for binary buffers, and
+the widget turn them back into text. `patch` is the cell patches of one action, `redraw`
+how to draw the next graph, `state` the controls and explanation. An action crosses once
+each way: one message from the widget, and what changed sent in one message back
+(hold_sync).
 """
 
+import json
 import pathlib
 
 import anywidget
@@ -23,7 +27,8 @@ class GraphWidget(anywidget.AnyWidget):
 
     _esm = ESM  # read by anywidget when the class is made, if `make build` has run
     _css = CSS
-    graph = traitlets.Dict().tag(sync=True)
+    graph = traitlets.Unicode().tag(sync=True)
+    redraw = traitlets.Unicode("fit").tag(sync=True)  # fit, keep (the viewport) or regroup
     patch = traitlets.Dict().tag(sync=True)
     state = traitlets.Dict().tag(sync=True)
     height = traitlets.Int(480).tag(sync=True)
@@ -35,7 +40,8 @@ class GraphWidget(anywidget.AnyWidget):
                                f"checkout, or install chainrule from a wheel")
         self._controller = Controller(converted, direction, write_grads)
         self._patches = 0
-        super().__init__(graph=self._controller.graph(), state=self._controller.state(),
+        self._patched = False  # the graph text's cells are older than the last patch
+        super().__init__(graph=_text(self._controller.view), state=self._controller.state(),
                          height=height)
         self.on_msg(self._on_message)
 
@@ -87,20 +93,49 @@ class GraphWidget(anywidget.AnyWidget):
     # the widget's side ----------------------------------------------------------
 
     def _on_message(self, _widget, content, _buffers):
-        self._act(content)
+        if isinstance(content, dict) and content.get("action") == "ready":
+            self._catch_up()
+        else:
+            self._act(content)
+
+    def _catch_up(self):
+        """A new view drew the graph text: if steps came after it, every view gets the
+        graph as it is now (keeping its viewport)."""
+        if self._patched:
+            with self.hold_sync():
+                self.redraw = "keep"
+                self.graph = _text(self._controller.view)
+            self._patched = False
+
+    def get_state(self, key=None, drop_defaults=False):
+        # The whole state, for a front end that connects later (a reloaded notebook):
+        # the graph with the cells as they are now.
+        if key is None and self._patched:
+            self._trait_values["graph"] = _text(self._controller.view)  # not sent on its own
+            self._patched = False
+        return super().get_state(key, drop_defaults)
 
     def _act(self, message):
         controller = self._controller
         view, patches = controller.act(message)
         if patches:
-            cells = self.graph.get("cells", {})
-            for node_id, patch in patches.items():  # so a view drawn later starts from now
+            cells = controller.view["cells"]
+            for node_id, patch in patches.items():
                 cells.setdefault(node_id, {}).update(patch)
+            self._patched = True
         with self.hold_sync():
             if view is not None:
-                self.graph = view
+                self.redraw = "regroup"
+                self.graph = _text(view)
+                self._patched = False
             if patches:
                 self._patches += 1
                 self.patch = {"n": self._patches, "cells": patches}
             self.state = controller.state()
         controller.write_back()
+
+
+def _text(view):
+    """{nodes, edges, cells} as compact JSON."""
+    return json.dumps({"nodes": view["nodes"], "edges": view["edges"], "cells": view["cells"]},
+                      separators=(",", ":"))
