@@ -5,7 +5,9 @@ objects untouched unless write_grads=True)."""
 import json
 import math
 import random
+from pathlib import Path
 
+import nbformat
 import pytest
 from micrograd import nn as micro_nn
 from micrograd.engine import Value as MicroValue
@@ -442,3 +444,18 @@ def test_a_micrograd_op_we_cannot_map_is_a_value_error_naming_it():
 def test_a_model_that_is_no_mlp_is_a_type_error():
     with pytest.raises(TypeError, match="model= takes an MLP, Layer or Neuron"):
         show(Value(1.0, "a") * 2, model=[1, 2])
+
+
+# the example notebook -----------------------------------------------------------------
+
+def test_the_example_notebook_runs_and_its_grads_equal_micrograds():
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "micrograd-lecture.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    namespace = {"__name__": "__main__"}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, str(path), "exec"), namespace)  # noqa: S102
+    assert namespace["L"].data == -8.0
+    assert namespace["neuron"].grads["x1"] == pytest.approx(-1.5)
+    assert namespace["mlp"].grads["w1.0.0"] == namespace["first"].grad
