@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from micrograd_examples import readme_example
 from torch_oracle import (
     same, tensor, torch, torch_binary, torch_const_pow, torch_rpow, torch_unary,
     torch_backward,
@@ -455,20 +456,8 @@ def test_sanity_check():
 
 
 def test_more_ops():
-    a = Value(-4.0)
-    b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    g.backward()
-    amg, bmg, gmg = a, b, g
+    amg, bmg, gmg = readme_example(Value)
+    gmg.backward()
 
     a = torch.Tensor([-4.0]).double()
     b = torch.Tensor([2.0]).double()

@@ -14,25 +14,14 @@ from micrograd.engine import Value as MicroValue
 
 import chainrule
 from chainrule import MLP, Value, parse, show
-from chainrule.notebook.convert import convert
+from micrograd_examples import readme_example
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
 
 
 def micrograd_readme():
-    """micrograd's README example: (names, g), g.data == 24.7041."""
-    a = MicroValue(-4.0)
-    b = MicroValue(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
+    """micrograd's README example in micrograd's own Values: (names, g)."""
+    a, b, g = readme_example(MicroValue)
     return {"a": a, "b": b}, g
 
 

@@ -3,17 +3,22 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { WEB } from './paths.mjs';
 
+// How the page's renderer and the notebook widget (widget.mjs) are bundled.
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2022',
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 export async function bundleRenderer(outdir) {
   await build({
     entryPoints: { renderer: path.join(WEB, 'src', 'renderer.jsx') },
     outdir,
-    bundle: true,
-    format: 'esm',
-    minify: true,
-    target: 'es2022',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...BUNDLE_OPTIONS,
   });
 }

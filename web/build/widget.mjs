@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from './bundle.mjs';
 import { PY_PACKAGE, WEB } from './paths.mjs';
 
 export const WIDGET_DIR = path.join(PY_PACKAGE, 'notebook', 'static');
@@ -12,14 +13,7 @@ export async function bundleWidget(outdir = WIDGET_DIR) {
   await build({
     entryPoints: { widget: path.join(WEB, 'src', 'widget.jsx') },
     outdir,
-    bundle: true,
-    format: 'esm',
-    minify: true,
-    target: 'es2022',
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...BUNDLE_OPTIONS,
   });
 }
 
