@@ -448,3 +448,21 @@ def test_the_example_notebook_runs_and_its_grads_equal_micrograds():
     assert namespace["L"].data == -8.0
     assert namespace["neuron"].grads["x1"] == pytest.approx(-1.5)
     assert namespace["mlp"].grads["w1.0.0"] == namespace["first"].grad
+
+
+# packaging ------------------------------------------------------------------------------
+
+def test_importing_chainrule_needs_no_anywidget():
+    import subprocess
+    import sys
+
+    code = "import sys, chainrule; assert 'anywidget' not in sys.modules and callable(chainrule.show)"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_unbuilt_widget_is_a_clear_error(monkeypatch, tmp_path):
+    from chainrule.notebook import widget
+
+    monkeypatch.setattr(widget, "ESM", tmp_path / "widget.js")
+    with pytest.raises(RuntimeError, match="widget is not built .* run `make build`"):
+        show(LECTURE)
