@@ -139,6 +139,17 @@ def test_a_chainrule_graph_renders_steps_to_pytorchs_grads_and_tunes(notebook_pa
     expect(counter(widget)).to_have_text("step 0 / 7")
     eventually(page, lambda: assert_that(nodes(widget)["a"]["grad"] == "", "grads cleared"))
 
+    play = widget.get_by_test_id("play")
+    play.click()  # a step every 450 ms, until the last
+    expect(play).to_have_attribute("data-playing", "true")
+    expect(counter(widget)).to_have_text("step 7 / 7", timeout=30_000)
+    expect(play).to_have_attribute("data-playing", "false")
+    widget.get_by_test_id("step-explanation").click()  # focus the widget: arrows step
+    page.keyboard.press("ArrowLeft")
+    expect(counter(widget)).to_have_text("step 6 / 7")
+    page.keyboard.press("Home")
+    expect(counter(widget)).to_have_text("step 0 / 7")
+
 
 def test_a_micrograd_graph_finishes_to_pytorchs_grads_and_tunes_from_its_inputs_list(
         notebook_page):
