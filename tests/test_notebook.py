@@ -13,7 +13,7 @@ from micrograd import nn as micro_nn
 from micrograd.engine import Value as MicroValue
 
 import chainrule
-from chainrule import MLP, Value, parse, show
+from chainrule import MLP, Value, parse, show, wire
 from micrograd_examples import readme_example
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
@@ -466,3 +466,12 @@ def test_an_unbuilt_widget_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(widget, "ESM", tmp_path / "widget.js")
     with pytest.raises(RuntimeError, match="widget is not built .* run `make build`"):
         show(LECTURE)
+
+
+def test_numbers_that_break_cross_as_strict_json():
+    w = show("x = 0\nL = log(x) * 2")
+    graph = wire.loads(w.graph)  # JSON.parse in the widget refuses NaN and Infinity
+    assert graph_cells(w.graph)["L"]["v"] == "-inf"
+    w.finish()
+    assert graph_cells(wire.dumps(w._controller.view))["x"]["g"] == "inf"
+    assert any(n["data"].get("value") == "-inf" for n in graph["nodes"])

@@ -8,12 +8,12 @@ each way: one message from the widget, and what changed sent in one message back
 (hold_sync).
 """
 
-import json
 import pathlib
 
 import anywidget
 import traitlets
 
+from ..wire import dumps
 from .controller import Controller
 
 STATIC = pathlib.Path(__file__).parent / "static"
@@ -136,6 +136,5 @@ class GraphWidget(anywidget.AnyWidget):
 
 
 def _text(view):
-    """{nodes, edges, cells} as compact JSON."""
-    return json.dumps({"nodes": view["nodes"], "edges": view["edges"], "cells": view["cells"]},
-                      separators=(",", ":"))
+    """{nodes, edges, cells} as strict JSON (a non-finite number crosses as text)."""
+    return dumps({"nodes": view["nodes"], "edges": view["edges"], "cells": view["cells"]})
