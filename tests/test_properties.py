@@ -14,9 +14,10 @@ import struct
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from torch_oracle import F64, same, torch
+from torch_oracle import F64, same, torch, torch_tangents
 
-from chainrule import ExprError, Value, backward_steps, flow_graph, parse, step_count
+from chainrule import (ExprError, Value, backward_steps, flow_graph, forward_step_count,
+                       forward_steps, parse, step_count, tangent_steps, tangents)
 
 # CHAINRULE_EXAMPLES=5000 for a long hunt; the default keeps the suite quick.
 EXAMPLES = int(os.environ.get("CHAINRULE_EXAMPLES", "150"))
@@ -400,3 +401,66 @@ def test_every_node_agrees_with_torch_locally(statements):
     prog.output.backward()
     problems = local_check(prog.output)
     assert not problems, source + "\n" + "\n".join(problems)
+
+
+@SETTINGS
+@given(programs())
+def test_random_programs_tangents_match_torch_forward_mode(statements):
+    """Every node's tangent, for each input, against torch.func.jvp on the same graph."""
+    source = render(statements)
+    prog = parse(source)
+    root = prog.output
+    assume(not chaotic(root))
+    assume(not ill_conditioned(statements, results(*torch_eval(statements))))
+    for name, x in prog.inputs.items():
+        ours = tangents(root, x)
+        theirs = torch_tangents(root, x)
+        for v in root.topological_order():
+            assert same(ours[v], theirs[id(v)], rel=1e-9, abs_tol=1e-9), \
+                f"{source}\n d{v.label or v.op}/d{name}: ours {ours[v]!r}, torch {theirs[id(v)]!r}"
+
+
+@SETTINGS
+@given(programs())
+def test_output_tangent_equals_grad_for_each_input(statements):
+    source = render(statements)
+    prog = parse(source)
+    root = prog.output
+    # Where a value is nan the two modes of PyTorch itself part: max(1, nan) gives its
+    # first operand gradient 1 backward and tangent 0 forward. Ours follow each of them.
+    assume(all(math.isfinite(v.data) for v in root.topological_order()))
+    root.backward()
+    for name, x in prog.inputs.items():
+        dot = tangents(root, x)[root]
+        # The two modes add the same products in different orders: equal up to rounding,
+        # which cancellation can amplify, so compare against the terms' size.
+        assert same(dot, x.grad, rel=1e-9, abs_tol=1e-9 * (1 + abs(x.grad))) or \
+            not math.isfinite(dot) or not math.isfinite(x.grad), \
+            f"{source}\n d/d{name}: tangent {dot!r}, grad {x.grad!r}"
+
+
+@SETTINGS
+@given(programs())
+def test_forward_and_tangent_steps_to_the_end_equal_the_sweeps(statements):
+    prog = parse(render(statements))
+    root = prog.output
+    order = root.topological_order()
+    expected = [bits(v.data) for v in order]
+    results_ = [v for v in order if v.parents]
+    for v in results_:
+        v.data = 42.0
+    steps = list(forward_steps(root))
+    assert len(steps) == forward_step_count(root)
+    assert [s.result for s in steps] == results_, "one step per operator, operands first"
+    assert [bits(v.data) for v in order] == expected
+    for step in steps:
+        assert isinstance(step.formula, str) and isinstance(step.arithmetic, str)
+    for name, x in prog.inputs.items():
+        dots = {}
+        sweep = list(tangent_steps(root, x, dots=dots))
+        assert [s.result for s in sweep] == results_
+        whole = tangents(root, x)
+        assert {v: bits(d) for v, d in dots.items()} == {v: bits(d) for v, d in whole.items()}
+        for step in sweep:
+            assert bits(step.tangent) == bits(whole[step.result])
+            assert isinstance(step.formula, str) and isinstance(step.arithmetic, str)

@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from chainrule import Value, backward_steps, flow_graph, parse, step_count
+from chainrule import (Value, backward_steps, flow_graph, forward_step_count, forward_steps,
+                       parse, step_count, tangent_steps)
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
 
@@ -164,9 +165,10 @@ def test_formulas_name_the_nodes():
     prog = parse("x = 2\nw = 3\nn = w*x\ny = tanh(n)\nL = y ** 2")
     for s in list(backward_steps(prog.output))[1:]:
         r, o = s.result.label, s.operand.label
-        assert s.formula.startswith(f"∂L/∂{o} += ∂{r}/∂{o} · ∂L/∂{r} = ")
+        local = "(y**2)" if r == "L" else r  # the output's own op is named by its operation
+        assert s.formula.startswith(f"∂L/∂{o} += ∂{local}/∂{o} · ∂L/∂{r} = ")
         assert s.formula.endswith(f" · ∂L/∂{r}")
-        assert s.rule.startswith(f"∂{r}/∂{o}")
+        assert s.rule.startswith(f"∂{local}/∂{o}")
     steps = list(backward_steps(prog.output))
     tanh_step = next(s for s in steps if s.result.label == "y")
     assert "tanh" in tanh_step.formula
@@ -239,3 +241,135 @@ def test_stepping_a_long_parsed_sum():
         assert step.formula
     assert n == step_count(root)
     assert prog.inputs["a"].grad == 1500.0
+
+
+# -- the forward pass and forward mode, stepped ---------------------------------------------
+
+def test_forward_steps_compute_one_operator_each_in_topological_order():
+    prog = parse(LECTURE)
+    root = prog.output
+    v = prog.values
+    assert forward_step_count(root) == 3
+    for name in ("e", "d", "L"):
+        v[name].data = 0.0
+    gen = forward_steps(root)
+    assert v["e"].data == 0.0, "creating the generator computes nothing"
+    first = next(gen)
+    assert first.result is v["e"] and first.value == -6.0 and v["e"].data == -6.0
+    assert v["d"].data == 0.0, "one operator per step"
+    assert first.formula == "e = a·b"
+    assert first.arithmetic == "2 × -3 = -6"
+    assert first.operand_ids == ("v0", "v1") and first.result_id == "v2"
+    assert first.operator_id == "op2" and first.edge_ids == ("e0-2.0", "e1-2.1", "e2")
+    rest = list(gen)
+    assert [s.result.label for s in rest] == ["d", "L"] and [s.index for s in rest] == [1, 2]
+    assert rest[0].arithmetic == "-6 + 10 = 4" and rest[1].arithmetic == "4 × -2 = -8"
+    assert root.data == -8.0
+
+
+def test_forward_step_texts_read_as_the_issue_writes_them():
+    prog = parse("n = 0.8814\no = tanh(n)\nq = o - -2\nr = (-2) ** o\nt = o ** 2\n"
+                 "u = t + x*n + q + r")
+    texts = {s.result.label or s.formula: s for s in forward_steps(prog.output)}
+    assert texts["o"].formula == "o = tanh(n)"
+    assert texts["o"].arithmetic == "tanh(0.8814) = 0.7071"
+    assert texts["q"].arithmetic == "0.7071 - (-2) = 2.707"
+    assert texts["r"].formula == "r = (-2)**o" and texts["r"].arithmetic.startswith("(-2)**0.7071")
+    assert texts["t"].formula == "t = o**2"
+    assert texts["x·n"].arithmetic == "1 × 0.8814 = 0.8814", "an unnamed result is its recipe"
+
+
+def test_tangent_steps_apply_the_tangent_rule():
+    prog = parse(LECTURE)
+    root = prog.output
+    a = prog.inputs["a"]
+    dots = {}
+    steps = list(tangent_steps(root, a, dots=dots))
+    assert [s.result.label for s in steps] == ["e", "d", "L"]
+    e = steps[0]
+    assert e.formula == "ė = ȧ·b + ḃ·a"
+    assert e.arithmetic == "1 × -3 + 0 × 2 = -3"
+    assert e.tangent == -3.0 and e.operand_tangents == (1.0, 0.0)
+    assert steps[1].formula == "ḋ = ė + ċ" and steps[1].arithmetic == "-3 + 0 = -3"
+    assert steps[2].tangent == dots[root] == 6.0
+    root.backward()
+    assert dots[root] == a.grad
+
+
+def test_tangent_steps_are_lazy_and_seed_the_leaves():
+    prog = parse(LECTURE)
+    dots = {"stale": 1}
+    gen = tangent_steps(prog.output, prog.inputs["b"], dots=dots)
+    assert dots == {"stale": 1}
+    next(gen)
+    v = prog.values
+    assert dots[v["b"]] == 1.0 and dots[v["a"]] == 0.0 and dots[v["e"]] == 2.0
+    assert v["d"] not in dots and "stale" not in dots
+
+
+def test_a_constant_has_tangent_zero_in_the_rule():
+    prog = parse("x = 2\np = 1 + exp(-x)")
+    steps = list(tangent_steps(prog.output, prog.inputs["x"]))
+    assert steps[-1].formula == "ṗ = 0 + (exp(-x))˙"
+    assert steps[0].formula == "(-x)˙ = -ẋ" and steps[0].arithmetic == "-1 = -1"
+
+
+def test_tangent_rules_of_kinks_name_the_choice():
+    prog = parse("a = 2\nb = 3\nm = max(a, b)\nr = relu(m)")
+    steps = list(tangent_steps(prog.output, prog.inputs["b"]))
+    assert steps[0].formula == "ṁ = ȧ·0 + ḃ·1" and steps[0].tangent == 1.0
+    assert steps[1].formula == "ṙ = ṁ·1"
+
+
+# -- the notation of the backward explanations --------------------------------------------
+
+ISSUE_PROGRAM = "x = 2\nw = -3\nb = 1\nn = x*w + b\no = tanh(n)\np = o**2 / (1 + exp(-x))"
+
+
+def test_a_compound_operand_is_wrapped_in_parentheses():
+    steps = list(backward_steps(parse(ISSUE_PROGRAM).output))
+    xw = next(s for s in steps if s.result.label == "n" and s.operand_index == 0)
+    assert xw.formula.startswith("∂p/∂(x·w) += ∂n/∂(x·w) · ∂p/∂n")
+    into_x = next(s for s in steps if s.operand.label == "x" and s.result.op == "*")
+    assert "∂(x·w)/∂x" in into_x.formula and "∂p/∂(x·w)" in into_x.formula
+
+
+def test_powers_read_as_the_language_writes_them():
+    steps = list(backward_steps(parse(ISSUE_PROGRAM).output))
+    square = next(s for s in steps if s.result.op == "**2")
+    assert square.rule.startswith("∂(o**2)/∂o = 2·o = 2·(-1) = -2") or \
+        square.rule.startswith("∂(o**2)/∂o = 2·o = 2·")
+    assert "^" not in square.rule and "o^1" not in square.formula
+    tanh = next(s for s in steps if s.result.op == "tanh")
+    assert "1 - tanh(n)**2" in tanh.rule and "²" not in tanh.rule
+    cube = list(backward_steps(parse("x = 2\ny = x ** 3 / x ** 1").output))
+    texts = " ".join(s.rule for s in cube)
+    assert "3·x**2" in texts and "∂(x**1)/∂x = 1" in texts
+
+
+def test_the_output_local_derivative_is_named_by_its_operation():
+    steps = list(backward_steps(parse("x = 1\ny = 2\nL = x / y").output))
+    assert steps[1].formula == "∂L/∂x += ∂(x/y)/∂x · ∂L/∂L = 1/y · ∂L/∂L"
+    assert steps[1].rule.startswith("∂(x/y)/∂x = 1/y = 1/2 = 0.5")
+    assert steps[2].formula.startswith("∂L/∂y += ∂(x/y)/∂y · ∂L/∂L")
+
+
+def test_each_step_shows_the_micrograd_line_that_runs():
+    steps = list(backward_steps(parse("x = 1\ny = 2\nL = x / y").output))
+    assert steps[0].code == "L.grad = 1.0"
+    assert steps[1].code == "x.grad += (1 / y.data) * L.grad   # 0.0 + 0.5 × 1.0 = 0.5"
+    reused = list(backward_steps(parse("a = 3\nb = a * a").output))
+    assert reused[1].code == "a.grad += a.data * b.grad   # 0.0 + 3.0 × 1.0 = 3.0"
+    assert reused[2].code == "a.grad += a.data * b.grad   # 3.0 + 3.0 × 1.0 = 6.0", \
+        "a reused node's running total shows the += at work"
+    issue = list(backward_steps(parse(ISSUE_PROGRAM).output))
+    codes = [s.code for s in issue]
+    assert "n.grad += (1 - o.data**2) * o.grad" in " ".join(codes)
+    assert any(c.startswith("o.grad += (2.0 * o.data) * out.grad") for c in codes)
+
+
+def test_steps_into_constants_are_marked():
+    steps = list(backward_steps(parse(ISSUE_PROGRAM).output))
+    into_constants = [s for s in steps if s.into_constant]
+    assert [s.operand.data for s in into_constants] == [1.0]
+    assert not any(s.into_constant for s in steps if s.operand.label)

@@ -138,3 +138,55 @@ def torch_backward(root):
     if out.grad_fn is None:  # the root is itself a leaf: d root / d root = 1
         result[id(root)] = (out.item(), 1.0)
     return result, out.item()
+
+
+def _jvp(fn, primals, tangents):
+    """torch.func.jvp on float64 scalars: (value, tangent of the result)."""
+    from torch.func import jvp
+
+    ps = tuple(torch.tensor(float(x), dtype=F64) for x in primals)
+    ts = tuple(torch.tensor(float(x), dtype=F64) for x in tangents)
+    out, dout = jvp(fn, ps, ts)
+    return out.item(), dout.item()
+
+
+def torch_unary_jvp(name, x, dx):
+    """(value, tangent) of torch's op at x for the operand's tangent dx (forward mode)."""
+    return _jvp(TORCH_UNARY[name], (x,), (dx,))
+
+
+def torch_binary_jvp(name, a, b, da, db):
+    return _jvp(TORCH_BINARY[name], (a, b), (da, db))
+
+
+def torch_const_pow_jvp(x, c, dx):
+    return _jvp(lambda t: t ** float(c), (x,), (dx,))
+
+
+def torch_tangents(root, wrt):
+    """torch's forward mode on a mirror of `root`: {id(value): tangent} for every node, the
+    tangent 1 seeded on `wrt` and 0 on every other leaf (constants included, as ours)."""
+    from torch.func import jvp
+
+    order = root.topological_order()
+    leaves = [v for v in order if v.is_leaf]
+
+    def run(*xs):
+        tensors = dict(zip((id(v) for v in leaves), xs))
+        for v in order:
+            if v.is_leaf:
+                continue
+            ts = [tensors[id(p)] for p in v.parents]
+            c = _const_exponent(v.op)
+            if c is not None:
+                tensors[id(v)] = ts[0] ** c
+            elif len(ts) == 1:
+                tensors[id(v)] = TORCH_UNARY[v.op](ts[0])
+            else:
+                tensors[id(v)] = TORCH_BINARY[v.op](*ts)
+        return tuple(tensors[id(v)] for v in order)
+
+    primals = tuple(torch.tensor(v.data, dtype=F64) for v in leaves)
+    seeds = tuple(torch.tensor(1.0 if v is wrt else 0.0, dtype=F64) for v in leaves)
+    _, dots = jvp(run, primals, seeds)
+    return {id(v): d.item() for v, d in zip(order, dots)}

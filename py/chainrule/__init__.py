@@ -1,10 +1,11 @@
 """chainrule: scalar autodiff you can watch, one chain-rule step at a time."""
 
-from .engine import Value, maximum, minimum
+from .engine import Value, maximum, minimum, tangents
 from .expr import ExprError, Program, parse
 from .graph import flow_graph, node_ids
 from .nn import MLP, Layer, Neuron
-from .stepper import Step, backward_steps, step_count
+from .stepper import (ForwardStep, Step, TangentStep, backward_steps, forward_step_count,
+                      forward_steps, step_count, tangent_steps)
 
 __version__ = "0.1.0"
 
@@ -19,5 +20,7 @@ def show(x, **options):
 
 __all__ = [
     "Value", "maximum", "minimum", "parse", "ExprError", "Program", "flow_graph", "node_ids",
-    "backward_steps", "step_count", "Step", "Neuron", "Layer", "MLP", "show", "__version__",
+    "backward_steps", "step_count", "Step", "forward_steps", "tangent_steps", "tangents",
+    "forward_step_count", "ForwardStep", "TangentStep", "Neuron", "Layer", "MLP", "show",
+    "__version__",
 ]

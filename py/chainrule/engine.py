@@ -1,9 +1,10 @@
 """A scalar autodiff engine in the manner of micrograd, with one recipe per op.
 
-Every op is an `Op`: a display symbol, a forward function over the operands' data and a
-backward function giving each operand's gradient contribution from the upstream gradient.
-The backward formulas are PyTorch's (float64), so special values (inf, nan, kinks) come out
-the same. Keeping forward and backward as data, not closures, lets the same graph be
+Every op is an `Op`: a display symbol, a forward function over the operands' data, a
+backward function giving each operand's gradient contribution from the upstream gradient,
+and a tangent function giving the result's tangent (forward mode) from the operands'
+tangents. The formulas are PyTorch's (float64, its reverse and its forward-mode AD), so
+special values (inf, nan, kinks) come out the same. Keeping forward and backward as data, not closures, lets the same graph be
 re-evaluated when an input changes and lets the stepper apply one contribution at a time.
 """
 
@@ -16,11 +17,13 @@ nan = math.nan
 
 class Op(NamedTuple):
     """One operation: `forward(*xs) -> out`, `backward(g, out, *xs) -> grads per operand`,
-    and `why(*xs)`: why finite operands gave a result that is not (default: overflow)."""
+    `tangent(out, *xs, *dxs) -> the result's tangent` (dxs: the operands' tangents), and
+    `why(*xs)`: why finite operands gave a result that is not (default: overflow)."""
 
     symbol: str
     forward: Callable[..., float]
     backward: Callable[..., tuple]
+    tangent: Callable[..., float]
     why: Callable[..., str] = None
 
 
@@ -128,27 +131,52 @@ def _why_pow(a, b):
     return "overflow in **"
 
 
-ADD = Op("+", lambda a, b: a + b, lambda g, out, a, b: (g, g))
-SUB = Op("-", lambda a, b: a - b, lambda g, out, a, b: (g, -g))
-MUL = Op("*", lambda a, b: a * b, lambda g, out, a, b: (g * b, g * a))
-DIV = Op("/", _div, lambda g, out, a, b: (_div(g, b), -g * _div(_div(a, b), b)), _why_div)
-NEG = Op("neg", lambda a: -a, lambda g, out, a: (-g,))
+def _pow_value_tangent(out, a, b, da, db):
+    # torch's forward mode runs the two backward formulas on the tangents and adds them.
+    return (0.0 if b == 0 else da * (b * _pow(a, b - 1))) + \
+        db * (0.0 if (a == 0 and b >= 0) else out * _log(a))
+
+
+def _choice_tangent(wins):
+    # torch.maximum/minimum: db + w·(da - db), w = 1 if a wins, 0 if b wins, ½ on a tie.
+    def tangent(out, a, b, da, db):
+        return db + (0.5 if a == b else 1.0 if wins(a, b) else 0.0) * (da - db)
+    return tangent
+
+
+#            symbol     forward     backward (grad per operand)     tangent (forward mode)
+ADD = Op("+", lambda a, b: a + b, lambda g, out, a, b: (g, g),
+         lambda out, a, b, da, db: da + db)
+SUB = Op("-", lambda a, b: a - b, lambda g, out, a, b: (g, -g),
+         lambda out, a, b, da, db: da - db)
+MUL = Op("*", lambda a, b: a * b, lambda g, out, a, b: (g * b, g * a),
+         lambda out, a, b, da, db: da * b + a * db)
+DIV = Op("/", _div, lambda g, out, a, b: (_div(g, b), -g * _div(_div(a, b), b)),
+         lambda out, a, b, da, db: _div(da - db * out, b), _why_div)
+NEG = Op("neg", lambda a: -a, lambda g, out, a: (-g,), lambda out, a, da: -da)
 # `b = a` names a value again: its own node, one step of ∂b/∂a = 1, so `b` is seen.
-IDENTITY = Op("=", lambda a: a, lambda g, out, a: (g,))
-POW = Op("**", _pow, _pow_value_backward, _why_pow)
-EXP = Op("exp", _exp, lambda g, out, a: (g * out,))
-LOG = Op("log", _log, lambda g, out, a: (_div(g, a),), lambda a: f"log of {a:g}")
+IDENTITY = Op("=", lambda a: a, lambda g, out, a: (g,), lambda out, a, da: da)
+POW = Op("**", _pow, _pow_value_backward, _pow_value_tangent, _why_pow)
+EXP = Op("exp", _exp, lambda g, out, a: (g * out,), lambda out, a, da: da * out)
+LOG = Op("log", _log, lambda g, out, a: (_div(g, a),), lambda out, a, da: _div(da, a),
+         lambda a: f"log of {a:g}")
 # (1 - t)(1 + t) rather than 1 - t*t: PyTorch's kernel rounds once there, and near
 # saturation the extra rounding of t*t shows in the ninth digit.
-TANH = Op("tanh", math.tanh, lambda g, out, a: (g * ((1 - out) * (1 + out)),))
-RELU = Op("relu", lambda a: 0.0 if a < 0 else a, lambda g, out, a: (0.0 if a <= 0 else g,))
-SIGMOID = Op("sigmoid", _sigmoid, lambda g, out, a: (g * (1 - out) * out,))
-SQRT = Op("sqrt", _sqrt, lambda g, out, a: (_div(g, 2 * out),), lambda a: f"sqrt of {a:g}")
-SIN = Op("sin", _sin, lambda g, out, a: (g * _cos(a),))
-COS = Op("cos", _cos, lambda g, out, a: (g * -_sin(a),))
-ABS = Op("abs", abs, lambda g, out, a: (g * _sign(a),))
-MAXIMUM = Op("max", _maximum, lambda g, out, a, b: _pick_larger(g, a, b))
-MINIMUM = Op("min", _minimum, lambda g, out, a, b: _pick_smaller(g, a, b))
+TANH = Op("tanh", math.tanh, lambda g, out, a: (g * ((1 - out) * (1 + out)),),
+          lambda out, a, da: da * ((1 - out) * (1 + out)))
+RELU = Op("relu", lambda a: 0.0 if a < 0 else a, lambda g, out, a: (0.0 if a <= 0 else g,),
+          lambda out, a, da: 0.0 if a <= 0 else da)
+SIGMOID = Op("sigmoid", _sigmoid, lambda g, out, a: (g * (1 - out) * out,),
+             lambda out, a, da: da * (1 - out) * out)
+SQRT = Op("sqrt", _sqrt, lambda g, out, a: (_div(g, 2 * out),),
+          lambda out, a, da: _div(da, 2 * out), lambda a: f"sqrt of {a:g}")
+SIN = Op("sin", _sin, lambda g, out, a: (g * _cos(a),), lambda out, a, da: da * _cos(a))
+COS = Op("cos", _cos, lambda g, out, a: (g * -_sin(a),), lambda out, a, da: da * -_sin(a))
+ABS = Op("abs", abs, lambda g, out, a: (g * _sign(a),), lambda out, a, da: da * _sign(a))
+MAXIMUM = Op("max", _maximum, lambda g, out, a, b: _pick_larger(g, a, b),
+             _choice_tangent(lambda a, b: a > b))
+MINIMUM = Op("min", _minimum, lambda g, out, a, b: _pick_smaller(g, a, b),
+             _choice_tangent(lambda a, b: a < b))
 
 
 def _format_exponent(c):
@@ -169,7 +197,10 @@ def power_op(c):
     """`x ** c` for a constant c: the exponent is part of the op, not a node of the graph."""
     def backward(g, out, a):
         return (0.0 if c == 0 else g * (c * _pow_constant(a, c - 1)),)
-    return Op(f"**{_format_exponent(c)}", lambda a: _pow_constant(a, c), backward,
+
+    def tangent(out, a, da):
+        return 0.0 if c == 0 else da * (c * _pow_constant(a, c - 1))
+    return Op(f"**{_format_exponent(c)}", lambda a: _pow_constant(a, c), backward, tangent,
               lambda a: _why_pow(a, c))
 
 
@@ -307,6 +338,31 @@ class Value:
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+def seed_tangents(order, wrt):
+    """The leaves' tangents for a sweep with respect to `wrt`: 1 for it, 0 for the rest."""
+    if not wrt.is_leaf:
+        raise ValueError("forward mode seeds a leaf (an input or a constant), "
+                         f"not the result of {wrt.op!r}")
+    return {v: (1.0 if v is wrt else 0.0) for v in order if v.is_leaf}
+
+
+def tangents(root, wrt, order=None):
+    """Forward mode: {node: ∂node/∂wrt} for every node of `root`'s graph, in one sweep from
+    the leaves in topological order. The output's tangent equals `wrt.grad` after
+    `root.backward()`; a graph with n inputs needs n such sweeps, backward needs one."""
+    order = order or root.topological_order()
+    dots = seed_tangents(order, wrt)
+    for v in order:
+        ps = v.parents
+        if len(ps) == 2:
+            a, b = ps
+            dots[v] = v._op.tangent(v.data, a.data, b.data, dots[a], dots[b])
+        elif ps:
+            (a,) = ps
+            dots[v] = v._op.tangent(v.data, a.data, dots[a])
+    return dots
 
 
 def maximum(a, b):

@@ -1,16 +1,20 @@
-"""Backprop one chain-rule contribution at a time.
+"""Both directions one step at a time: the forward pass, forward mode, and backprop.
 
-`backward_steps` is a generator: it computes the topological order up front (the page needs
-the step count) and nothing else; each `next()` applies exactly one contribution. Running
-it to the end leaves the same grads as `Value.backward`, bit for bit, because it adds the
-same terms in the same order.
+Each stepper is a generator that computes the topological order up front (the page needs
+the step count) and nothing else:
+- `forward_steps` computes one operator's result per `next()`, operands first;
+- `tangent_steps` computes one result's tangent ∂result/∂x per `next()` (forward mode);
+- `backward_steps` applies exactly one chain-rule contribution per `next()`.
+Run to the end they leave the same numbers as `Value.forward`, `tangents` and
+`Value.backward`, bit for bit, because they compute the same terms in the same order.
 """
 
 from collections import Counter
 from typing import NamedTuple, Optional
 
-from .engine import Value
-from .explain import display_name, fmt, local_rule, wrapped
+from .engine import Value, seed_tangents
+from .explain import (code_name, code_number, display_name, dotted, fmt, local_code,
+                      local_name, local_rule, recipe, recipe_numbers, tangent_terms, wrapped)
 from .graph import node_ids, operand_edge_id, operator_id, result_edge_id
 
 
@@ -44,23 +48,23 @@ class Step(NamedTuple):
     @property
     def formula(self):
         """The chain rule in symbols, e.g. ∂L/∂a += ∂e/∂a · ∂L/∂e = b · ∂L/∂e."""
-        top = wrapped(display_name(self.root))
+        top = display_name(self.root)
         if self.kind == "seed":
-            return f"∂{top}/∂{top} = 1"
+            return f"∂{wrapped(top)}/∂{wrapped(top)} = 1"
         res, opnd = wrapped(display_name(self.result)), wrapped(display_name(self.operand))
         symbolic, _ = local_rule(self.result, self.operand_index)
-        upstream = f"∂{top}/∂{res}"
+        upstream = f"∂{wrapped(top)}/∂{res}"
         factor = f"({symbolic})" if " " in symbolic else symbolic
-        return f"∂{top}/∂{opnd} += ∂{res}/∂{opnd} · {upstream} = {factor} · {upstream}"
+        local = local_name(self.result, self.operand_index, top)
+        return f"∂{wrapped(top)}/∂{opnd} += {local} · {upstream} = {factor} · {upstream}"
 
     @property
     def rule(self):
-        """The op's local derivative with numbers, e.g. ∂o/∂n = 1 - tanh²(n) = 1 - 0.7071² = 0.5."""
+        """The op's local derivative with numbers, e.g. ∂o/∂n = 1 - tanh(n)**2 = 1 - 0.7071**2 = 0.5."""
         if self.kind == "seed":
             return "the output's gradient with respect to itself is 1"
         symbolic, numeric = local_rule(self.result, self.operand_index)
-        res, opnd = wrapped(display_name(self.result)), wrapped(display_name(self.operand))
-        parts = [f"∂{res}/∂{opnd}", symbolic]
+        parts = [local_name(self.result, self.operand_index, display_name(self.root)), symbolic]
         if numeric != symbolic:
             parts.append(numeric)
         if fmt(self.local) != numeric:
@@ -76,6 +80,27 @@ class Step(NamedTuple):
         if not self.accumulating:
             return product
         return f"+= {product}; {fmt(self.before)} + {fmt(self.contribution)} = {fmt(self.after)}"
+
+    @property
+    def code(self):
+        """The line of micrograd's _backward that runs, with its numbers as a comment:
+        x.grad += (1 / y.data) * L.grad   # 0.0 + 0.5 × 1.0 = 0.5."""
+        if self.kind == "seed":
+            return f"{code_name(self.root, 'out')}.grad = 1.0"
+        k = self.operand_index
+        operand = code_name(self.operand, "other" if k else "self")
+        result = code_name(self.result, "out")
+        local = local_code(self.result, k)
+        line = f"{operand}.grad += " + (f"{result}.grad" if local == "1.0" else
+                                         f"{local} * {result}.grad")
+        numbers = (f"{code_number(self.before)} + {code_number(self.local)} × "
+                   f"{code_number(self.upstream)} = {code_number(self.after)}")
+        return f"{line}   # {numbers}"
+
+    @property
+    def into_constant(self):
+        """True when the operand is a literal constant: a gradient nobody uses."""
+        return self.kind == "chain" and self.operand.is_leaf and not self.operand.label
 
 
 def step_count(root, order=None):
@@ -119,3 +144,105 @@ def backward_steps(root, order=None, ids=None):
                 received[operand] > 1, received[operand] == uses[operand],
             )
             index += 1
+
+
+class ForwardStep(NamedTuple):
+    """One operator of the forward pass: result.data = op(operands' data)."""
+
+    index: int
+    root: Value
+    result: Value
+    result_id: str
+    operator_id: str
+    operand_ids: tuple
+    edge_ids: tuple  # every operand -> operator edge, then operator -> result
+    value: float
+
+    @property
+    def formula(self):
+        """The recipe with names, e.g. e = a·b (just a·b for an unnamed result)."""
+        made = recipe(self.result)
+        return f"{self.result.label} = {made}" if self.result.label else made
+
+    @property
+    def arithmetic(self):
+        """The recipe with numbers, e.g. 2 × -3 = -6."""
+        return f"{recipe_numbers(self.result)} = {fmt(self.value)}"
+
+
+def forward_step_count(root, order=None):
+    """How many steps `forward_steps(root)` (or `tangent_steps`) yields: one per operator."""
+    order = order or root.topological_order()
+    return sum(1 for v in order if v.parents)
+
+
+def _operator_parts(result, ids):
+    rid = ids[result]
+    operand_ids = tuple(ids[p] for p in result.parents)
+    edges = tuple(operand_edge_id(oid, rid, k) for k, oid in enumerate(operand_ids))
+    return rid, operator_id(rid), operand_ids, edges + (result_edge_id(rid),)
+
+
+def forward_steps(root, order=None, ids=None):
+    """The forward pass one operator at a time, in topological order. The leaves keep their
+    numbers; each `next()` recomputes one result from its operands."""
+    order = order or root.topological_order()
+    ids = ids or node_ids(order)
+    index = 0
+    for v in order:
+        ps = v.parents
+        if not ps:
+            continue
+        v.data = v._op.forward(*[p.data for p in ps])
+        yield ForwardStep(index, root, v, *_operator_parts(v, ids), v.data)
+        index += 1
+
+
+class TangentStep(NamedTuple):
+    """One result's tangent in forward mode: ṙ = Σ ∂r/∂operand · operand's tangent."""
+
+    index: int
+    root: Value
+    wrt: Value
+    result: Value
+    result_id: str
+    operator_id: str
+    operand_ids: tuple
+    edge_ids: tuple
+    operand_tangents: tuple
+    tangent: float
+
+    @property
+    def formula(self):
+        """The tangent rule with names, e.g. ė = ȧ·b + ḃ·a."""
+        symbolic, _ = tangent_terms(self.result, self.operand_tangents)
+        return f"{dotted(display_name(self.result))} = {symbolic}"
+
+    @property
+    def arithmetic(self):
+        """The tangent rule with numbers, e.g. 1 × -3 + 0 × 2 = -3."""
+        _, numeric = tangent_terms(self.result, self.operand_tangents)
+        return f"{numeric} = {fmt(self.tangent)}"
+
+
+def tangent_steps(root, wrt, order=None, ids=None, dots=None):
+    """Forward mode one operator at a time: each `next()` computes one result's tangent
+    ∂result/∂wrt from its operands' tangents. `dots` (a dict, seeded here with 1 for `wrt`
+    and 0 for the other leaves) receives every tangent as it is computed."""
+    order = order or root.topological_order()
+    ids = ids or node_ids(order)
+    if dots is None:
+        dots = {}
+    dots.clear()
+    dots.update(seed_tangents(order, wrt))
+    index = 0
+    for v in order:
+        ps = v.parents
+        if not ps:
+            continue
+        data = [p.data for p in ps]
+        operand_tangents = tuple(dots[p] for p in ps)
+        dots[v] = v._op.tangent(v.data, *data, *operand_tangents)
+        yield TangentStep(index, root, wrt, v, *_operator_parts(v, ids), operand_tangents,
+                          dots[v])
+        index += 1
