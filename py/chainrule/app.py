@@ -26,6 +26,7 @@ from chainrule.plots import boundary_svg, fit_svg, loss_svg
 from chainrule.presets import DEFAULT, PRESETS
 from chainrule.scripts import python_script, pytorch_script
 from chainrule.session import Session
+from chainrule.step_text import step_blocks
 from chainrule.share import SharedState, ShareError, decode, encode, is_shared
 from chainrule.train_form import FormError, for_dataset, read_config, read_sample, rebuilds
 from chainrule.training import TrainConfig, Trainer
@@ -125,6 +126,7 @@ class Page:
         self.buttons = {name: by_testid(name)
                         for name in ("step", "back", "play", "reset", "finish")}
         self.step_controls = {**self.buttons, "expand-current": by_testid("expand-current")}
+        self.tangent_select = by_testid("tangent-input")
         self.disabled_shown = {}  # step control -> the `disabled` the page last got from us
         self.input_errors = {}  # input name -> the message its row shows ("" for none)
         self.text_shown = None  # the text the editor last got from a load or a tuning
@@ -191,6 +193,8 @@ class Page:
             self.listen(button, "click", getattr(self, f"on_{name}"))
         self.listen(document, "keydown", self.on_key)
         self.listen(by_testid("speed"), "input", self.on_speed)
+        self.listen(by_testid("forward-pass"), "click", self.on_forward_pass)
+        self.listen(self.tangent_select, "change", self.on_tangent_input)
         self.listen(self.inputs, "change", self.on_input_change)
         self.listen(self.inputs_filter, "input", lambda event: self.show_inputs())
         self.listen(self.inputs, "input", self.on_slider)
@@ -268,11 +272,16 @@ class Page:
             if self.session.program is None:  # booting: draw something that works
                 self.draw_saved()
             return True
-        if state.step:
-            self.apply(self.session.go_to(state.step))
-            if state.step > self.session.total:
-                self.show_notice(f"This link's step {state.step} is past the last step "
-                                 f"({self.session.total}); showing the last one.")
+        try:
+            self.apply(self.session.restore(state.step, state.forward, state.tangent,
+                                            state.tangent_step))
+        except KeyError:
+            self.show_notice(f"This link's forward mode is for {state.tangent}, which is not "
+                             "an input of its program; showing backprop.")
+        self.show_tangent_inputs()
+        if state.step > self.session.total:
+            self.show_notice(f"This link's step {state.step} is past the last step "
+                             f"({self.session.total}); showing the last one.")
         return True
 
     def fill_presets(self):
@@ -347,6 +356,7 @@ class Page:
             view = self.canvas.view(self.session, run_dagre, self.session.direction)
         self.set_graph(view, fit)
         self.show_inputs()
+        self.show_tangent_inputs()
         self.forget_grad_check()
         self.show_groups()
         self.text_shown = text
@@ -478,7 +488,9 @@ class Page:
             self.hash_shown = None
             js.history.replaceState(None, "", js.location.pathname + js.location.search)
             return
-        self.hash_shown = encode(SharedState(s.text, s.direction, s.position))
+        step, forward, tangent, tangent_step = s.where()
+        self.hash_shown = encode(SharedState(s.text, s.direction, step, forward, tangent,
+                                             tangent_step))
         js.history.replaceState(None, "", self.hash_shown)
 
     def on_export_png(self, event):
@@ -866,6 +878,30 @@ class Page:
         self.stop_playing()
         self.apply(self.session.finish())
 
+    def on_forward_pass(self, event=None):
+        self.stop_playing()
+        self.apply(self.session.start_forward_pass())
+        self.show_tangent_inputs()
+
+    def on_tangent_input(self, event):
+        self.stop_playing()
+        self.apply(self.session.set_tangent_input(self.tangent_select.value))
+
+    def show_tangent_inputs(self):
+        """The forward-mode selector's options (off, then each input) and the sweep counts."""
+        s = self.session
+        names = [name for name, _ in s.inputs]
+        options = [("", "off")] + [(name, f"∂/∂{name}") for name in names]
+        self.tangent_select.innerHTML = "".join(
+            f'<option value="{escape(value)}"{" selected" if value == s.tangent_input else ""}>'
+            f'{escape(text)}</option>' for value, text in options)
+        self.tangent_select.disabled = not names
+        forward, backward = s.sweeps
+        by_testid("sweep-counts").textContent = (
+            f"Every derivative of the output: forward mode {forward} "
+            f"sweep{'s' if forward != 1 else ''} (one per input), backprop {backward} "
+            f"(one per output)." if names else "")
+
     def on_play(self, event=None):
         if self.player is not None:
             self.stop_playing()
@@ -908,6 +944,7 @@ class Page:
             return
         action = {"ArrowRight": self.on_step, "ArrowLeft": self.on_back, " ": self.on_play,
                   "Home": self.on_reset, "End": self.on_finish,
+                  "f": self.on_forward_pass, "F": self.on_forward_pass,
                   "g": self.on_expand_current, "G": self.on_expand_current}.get(event.key)
         if action is not None:
             event.preventDefault()
@@ -915,19 +952,15 @@ class Page:
 
     def show_step(self):
         s = self.session
-        self.counter.textContent = f"step {s.position} / {s.total}"
+        self.counter.textContent = s.counter
+        self.counter.dataset.phase = s.phase
         playing = self.player is not None
         self.show_disabled({"step": s.at_end, "finish": s.at_end, "back": s.at_start,
                             "reset": s.at_start, "play": s.total == 0 or (s.at_end and not playing),
                             "expand-current": s.step_group is None})
-        step = s.current
-        if step is None:
-            blocks = [("explain-hint", "Press Step (→) to start backpropagation from the output.")]
-        else:
-            blocks = [("explain-formula", step.formula), ("explain-rule", step.rule),
-                      ("explain-arithmetic", step.arithmetic)]
-            if s.step_group:
-                blocks.append(("explain-group", f"In {s.step_group} (collapsed): G expands it."))
+        blocks = step_blocks(s)
+        if s.step_group:
+            blocks.append(("explain-group", f"In {s.step_group} (collapsed): G expands it."))
         # One bridge call for the lot (a step's budget is 5 ms, each call ~0.05 ms).
         self.explanation.innerHTML = "".join(
             f'<p data-testid="{testid}">{escape(text)}</p>' for testid, text in blocks)

@@ -4,11 +4,16 @@
 trip produces is data in the renderer's shapes: a whole view for a new graph, or a dict
 of cell patches `{id: {...}}` naming only the nodes and edges that changed.
 
-A value node's cell is `v`/`vt` (value as `repr` and as display text), `g`/`gt` (the same
-for the gradient, empty while it is not known yet), `done` (all contributions applied) and
-`hl` (its part in the current step). An input's cell also has `e`, its number as the
-text to edit; a value that is not finite has `w`, where it came from ('log of -1').
-Operator nodes and edges only carry `hl`.
+A value node's cell is `v`/`vt` (value as `repr` and as display text; "" and "?" while the
+stepped forward pass has not reached it), `g`/`gt` (the same for the gradient, empty while
+it is not known yet), `done` (all contributions applied), `hl` (its part in the current
+step) and, in forward mode, `t`/`tt` (its tangent ∂node/∂x; "" and "?" until the sweep
+reaches it; both "" when forward mode is turned off). An input's cell also has `e`, its
+number as the text to edit; a value that is not finite has `w`, where it came from ('log
+of -1'). Operator nodes and edges only carry `hl`.
+
+Step, Back, Reset and Finish walk one timeline: in forward mode, the tangent sweep;
+otherwise the forward pass (when the user chose to step it) and then backprop.
 """
 
 import math
@@ -21,7 +26,9 @@ from .graph import flow_graph, node_ids
 from .groups import (GroupTree, default_collapsed, group_id, group_name, group_tree,
                      grouped_graph)
 from .layout import laid_out_graph
-from .stepper import backward_steps, step_count
+from .engine import tangents
+from .stepper import Step, backward_steps, forward_steps, step_count, tangent_steps
+from .sweeps import Sweep
 from .tuning import LiteralText, Scrub, literal_text
 from .wire import number_text
 
@@ -58,13 +65,24 @@ def not_finite_notice(values):
 
 
 UNKNOWN_GRAD = {"g": "", "gt": "", "done": False}
-# Which part a collapsed box shows when several of its members take part in a step.
-BOX_PRIORITY = ("operand", "result", "operator", "none")
+UNKNOWN_VALUE = {"v": "", "vt": "?", "w": ""}
+UNKNOWN_TANGENT = {"t": "", "tt": "?"}
+NO_TANGENT = {"t": "", "tt": ""}
+# Which part a collapsed box shows when several of its members take part in a step
+# ("constant": the operand of a step into a literal constant, drawn dimmed).
+BOX_PRIORITY = ("operand", "result", "operator", "constant", "none")
 
 
 def is_empty(text):
     """True for text with no statement: blank lines and comments only."""
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _merged(patches, more):
+    """`patches` with `more` applied over them, as the renderer would apply both."""
+    for item, patch in more.items():
+        patches.setdefault(item, {}).update(patch)
+    return patches
 
 
 class Session:
@@ -98,7 +116,12 @@ class Session:
         self.uses = Counter(p for v in order for p in v.parents)
         self.literals = LiteralText(text, program.literals)
         self.scrub = None
+        self.results = [v for v in order if v.parents]
+        wrt = self.tangent_input
+        self.forward = self.tangent = None
         self._reset_steps()
+        if wrt in program.inputs and program.inputs[wrt] in ids:  # a redraw keeps the mode
+            self._start_tangent(wrt)
         return self.whole_view()
 
     def _lay_out(self):
@@ -122,6 +145,9 @@ class Session:
         self.uses = Counter()
         self.literals = None
         self.scrub = None
+        self.results = []
+        self.forward = self.tangent = None
+        self.tangent_input, self.dots = "", {}
         self._reset_steps()
 
     def set_direction(self, direction):
@@ -148,13 +174,26 @@ class Session:
         return cells
 
     def _cell(self, v):
-        cell = value_cell(v.data)
-        if not math.isfinite(v.data):
-            cell["w"] = v.origin()
+        cell = self._value_state(v)
         cell.update(self._grad_state(v))
+        if self.tangent is not None:
+            cell.update(self._tangent_state(v))
         if v.is_leaf and v.label:
             cell["e"] = literal_text(v.data)
         return cell
+
+    def _value_state(self, v):
+        if self.in_forward_pass and not self.forward.known(v):
+            return dict(UNKNOWN_VALUE)
+        cell = value_cell(v.data)
+        if not math.isfinite(v.data):
+            cell["w"] = v.origin()
+        return cell
+
+    def _tangent_state(self, v):
+        if not self.tangent.known(v):
+            return dict(UNKNOWN_TANGENT)
+        return {"t": number_text(self.dots[v]), "tt": cell_text(self.dots[v])}
 
     # groups ----------------------------------------------------------------------
 
@@ -242,25 +281,37 @@ class Session:
         """Set input `name` to `value` over the same graph; returns the cell patches.
 
         Values are recomputed by a forward pass (no parse, no layout, same ids). Gradients
-        stay live when backprop had been run to the end; otherwise stepping starts over.
+        stay live when backprop had been run to the end, and tangents when their sweep had;
+        otherwise stepping starts over (a stepped forward pass or tangent sweep from the
+        first operator that uses the input).
         The text gets the new literal, so what is saved or shared keeps it.
         """
         v = self.program.inputs[name]
         if v not in self.ids:
             raise KeyError(name)
         before = [self._numbers(v) for v in self.order]
-        finished = self.total > 0 and self.at_end
+        finished = self.total > 0 and self.position == self.total
+        tuned = v
         v.data = value
         self.program.output.forward(self.order)
         self.text = self.literals.set(name, literal_text(value))
-        if finished:  # the same last step stays highlighted
+        shown, sweep = self.highlighted, self._sweep_on_screen()
+        at = sweep.position if sweep is not None else None
+        if self.tangent is not None:
+            self._retune_tangents(tuned)
+        if self.in_forward_pass:  # the pass starts again where it first uses the input
+            self.forward.forget_steps(keep=self.forward.first_use_of(tuned))
+        if finished:
             self._finish_again()
-            patches = {}
         else:
-            shown = self.highlighted
             self._reset_steps()
-            self.highlighted = shown
+        self.highlighted = shown
+        if (sweep.position == at) if sweep is not None else finished:
+            patches = {}  # the same step stays highlighted
+        elif self.forward is None and self.tangent is None:
             patches = self._patches(None, None)
+        else:
+            patches = self._patches(None, self.current)
         for v, old in zip(self.order, before):
             if self._numbers(v) != old:
                 patch = patches.setdefault(self.ids[v], {})
@@ -278,11 +329,16 @@ class Session:
         """What a value node's cell is made from, cheap to compare (signs of zero included:
         -0.0 == 0.0, but the cells show them apart)."""
         data, received = v.data, self.received.get(v)
+        numbers = (data, not data and math.copysign(1.0, data))
+        if self.forward is not None:
+            numbers += (self.forward.known(v),)
+        if self.tangent is not None:
+            dot = self.dots[v]
+            numbers += (dot, not dot and math.copysign(1.0, dot), self.tangent.known(v))
         if received is None:
-            return data, not data and math.copysign(1.0, data)
+            return numbers
         grad = v.grad
-        return (data, not data and math.copysign(1.0, data),
-                grad, not grad and math.copysign(1.0, grad), received)
+        return numbers + (grad, not grad and math.copysign(1.0, grad), received)
 
     def start_scrub(self, name):
         self.scrub = (name, Scrub(self.program.inputs[name].data))
@@ -299,6 +355,111 @@ class Session:
 
     def end_scrub(self):
         self.scrub = None
+
+    # the forward pass and forward mode -------------------------------------------
+
+    @property
+    def in_forward_pass(self):
+        """True while the stepped forward pass is on screen (backprop not started)."""
+        return self.forward is not None and self.position == 0
+
+    @property
+    def phase(self):
+        """Which sweep Step walks: "tangent" (forward mode), "forward" or "backward"."""
+        if self.tangent is not None:
+            return "tangent"
+        return "forward" if self.in_forward_pass else "backward"
+
+    @property
+    def counter(self):
+        """Where stepping stands, e.g. "forward 3 / 5", "backward 2 / 7"."""
+        if self.tangent is not None:
+            return f"forward mode {self.tangent.position} / {self.tangent.total}"
+        if self.in_forward_pass:
+            return f"forward {self.forward.position} / {self.forward.total}"
+        return f"backward {self.position} / {self.total}"
+
+    @property
+    def sweeps(self):
+        """(forward-mode sweeps, backprop sweeps) this graph needs for every derivative of
+        the output: one per input, one per output."""
+        return len(self.inputs), (1 if self.program is not None else 0)
+
+    def start_forward_pass(self):
+        """Rewinds to before the forward pass: inputs keep their numbers, every other value
+        is unknown until Step computes it. Leaves forward mode. Returns the cell patches."""
+        if self.program is None:
+            return None
+        before = [self._numbers(v) for v in self.order]
+        was_on = self.tangent is not None
+        self.tangent, self.tangent_input, self.dots = None, "", {}
+        root, order, ids = self.program.output, self.order, self.ids
+        self.forward = Sweep(self.results, lambda: forward_steps(root, order, ids))
+        self._reset_steps()
+        return self._changed_cells(before, self._patches(None, self.current), clear=was_on)
+
+    def set_tangent_input(self, name):
+        """Forward mode with respect to input `name` ("" turns it off): every value also
+        shows its tangent, the sweep finished; Reset then steps it. Backprop is finished
+        too, so each tangent sits beside the grads it can be compared with. Returns the
+        cell patches; KeyError for a name that is not an input on screen."""
+        if name and (name not in self.program.inputs or self.program.inputs[name] not in self.ids):
+            raise KeyError(name)
+        before = [self._numbers(v) for v in self.order]
+        was_on = self.tangent is not None
+        self.forward = None
+        if name:
+            self._start_tangent(name)
+            self._finish_again()
+        else:
+            self.tangent, self.tangent_input, self.dots = None, "", {}
+        patches = self._changed_cells(before, self._patches(None, self.current),
+                                      clear=was_on and not name)
+        return patches
+
+    def where(self):
+        """(backprop step, forward-pass step or None, tangent input, tangent step): where
+        stepping stands, as a share link keeps it."""
+        return (self.position, self.forward.position if self.forward is not None else None,
+                self.tangent_input, self.tangent.position if self.tangent is not None else 0)
+
+    def restore(self, step=0, forward=None, tangent="", tangent_step=0):
+        """Goes to a place `where` gave (each position clamped to its sweep); returns the
+        cell patches. KeyError for a tangent input that is not on screen."""
+        if tangent:
+            patches = self.set_tangent_input(tangent)
+            return _merged(patches, self._sweep_to(self.tangent, tangent_step))
+        patches = {}
+        if forward is not None:
+            patches = self.start_forward_pass()
+            _merged(patches, self._sweep_to(self.forward, self.forward.total if step else forward))
+        if step:
+            _merged(patches, self.go_to(step))
+        return patches
+
+    def _start_tangent(self, name):
+        root, order, ids = self.program.output, self.order, self.ids
+        wrt = self.program.inputs[name]
+        self.tangent_input = name
+        self.dots = tangents(root, wrt, order)
+        self.tangent = Sweep(self.results, lambda: tangent_steps(root, wrt, order, ids, {}))
+        self.tangent.go_to(self.tangent.total)
+
+    def _retune_tangents(self, tuned):
+        sweep = self.tangent
+        self.dots = tangents(self.program.output, self.program.inputs[self.tangent_input],
+                             self.order)
+        sweep.forget_steps(keep=sweep.total if sweep.at_end else sweep.first_use_of(tuned))
+
+    def _changed_cells(self, before, patches, clear=False):
+        """`patches` plus the cells whose numbers differ from `before`; with `clear`, every
+        value's tangent cell emptied (forward mode turned off)."""
+        for v, old in zip(self.order, before):
+            if clear:
+                patches.setdefault(self.ids[v], {}).update(NO_TANGENT)
+            if self._numbers(v) != old:
+                patches.setdefault(self.ids[v], {}).update(self._cell(v))
+        return patches
 
     # stepping ------------------------------------------------------------------
 
@@ -339,14 +500,23 @@ class Session:
 
     @property
     def current(self):
-        return self.taken[self.position - 1] if self.position else None
+        """The step on screen: of the tangent sweep, the forward pass or backprop."""
+        if self.tangent is not None:
+            return self.tangent.current
+        if self.position:
+            return self.taken[self.position - 1]
+        return self.forward.current if self.forward is not None else None
 
     @property
     def at_start(self):
-        return self.position == 0
+        if self.tangent is not None:
+            return self.tangent.at_start
+        return self.position == 0 and (self.forward is None or self.forward.at_start)
 
     @property
     def at_end(self):
+        if self.tangent is not None:
+            return self.tangent.at_end
         return self.position == self.total
 
     def _grad_state(self, v):
@@ -359,26 +529,59 @@ class Session:
         return {"g": number_text(grad), "gt": cell_text(grad), "done": received >= max(self.uses[v], 1)}
 
     def step(self):
-        """One more contribution; returns the cell patches, or None at the end."""
+        """One more step; returns the cell patches, or None at the end."""
         if self.at_end:
             return None
+        sweep = self._sweep_on_screen()
+        if sweep is not None and not sweep.at_end:
+            return self._sweep_to(sweep, sweep.position + 1)
         step = self._advance()
         return self._patches(step.operand, step)
 
     def back(self):
-        """Undo the last contribution exactly; returns the cell patches, or None at start."""
+        """Undo the last step exactly; returns the cell patches, or None at start."""
         if self.at_start:
             return None
+        sweep = self._sweep_on_screen()
+        if sweep is not None:
+            return self._sweep_to(sweep, sweep.position - 1)
         step = self._retreat()
         return self._patches(step.operand, self.current)
 
     def finish(self):
         """All remaining steps; returns the cell patches (None when already at the end)."""
-        return None if self.at_end else self.go_to(self.total)
+        if self.at_end:
+            return None
+        if self.tangent is not None:
+            return self._sweep_to(self.tangent, self.tangent.total)
+        patches = {}
+        if self.in_forward_pass:
+            patches = self._sweep_to(self.forward, self.forward.total)
+        return _merged(patches, self.go_to(self.total))
 
     def reset(self):
-        """Back to before the first step; returns the cell patches."""
-        return self.go_to(0)
+        """Back to before the first step (of the forward pass, when it is stepped);
+        returns the cell patches."""
+        if self.tangent is not None:
+            return self._sweep_to(self.tangent, 0)
+        patches = self.go_to(0)
+        if self.forward is not None:
+            _merged(patches, self._sweep_to(self.forward, 0))
+        return patches
+
+    def _sweep_on_screen(self):
+        """The tangent sweep or the stepped forward pass, if Step walks one now."""
+        if self.tangent is not None:
+            return self.tangent
+        return self.forward if self.in_forward_pass else None
+
+    def _sweep_to(self, sweep, position):
+        """Moves a sweep; returns the patches: the cells whose number became known or
+        unknown, and the highlight moved to the sweep's current step."""
+        changed = sweep.go_to(position)
+        state = self._tangent_state if sweep is self.tangent else self._value_state
+        patches = {self.ids[v]: state(v) for v in changed}
+        return _merged(patches, self._patches(None, self.current))
 
     def go_to(self, position):
         """Jump to after `position` steps (at most the last); returns the cell patches:
@@ -449,10 +652,20 @@ class Session:
     def _highlight(step):
         if step is None:
             return {}
-        if step.kind == "seed":
-            return {step.result_id: "result"}
-        parts = {step.result_id: "result", step.operator_id: "operator",
-                 step.operand_id: "operand"}
+        if isinstance(step, Step):
+            if step.kind == "seed":
+                return {step.result_id: "result"}
+            # A step into a literal constant computes a gradient nobody uses: drawn dimmed.
+            part = "constant" if step.into_constant else "operand"
+            parts = {step.result_id: "result", step.operator_id: "operator",
+                     step.operand_id: part}
+            for edge_id in step.edge_ids:
+                parts[edge_id] = part
+            return parts
+        # A forward or tangent step: every operand flows into the result.
+        parts = {oid: "operand" for oid in step.operand_ids}
         for edge_id in step.edge_ids:
             parts[edge_id] = "operand"
+        parts[step.operator_id] = "operator"
+        parts[step.result_id] = "result"
         return parts

@@ -27,15 +27,26 @@ class ShareError(ValueError):
 
 @dataclass(frozen=True)
 class SharedState:
+    """A program and where stepping stands: the backprop `step`; `forward`, the stepped
+    forward pass's position (None when the pass was not stepped); `tangent`, the input
+    of forward mode ("" when off) and `tangent_step`, its sweep's position."""
+
     text: str
     direction: str = "LR"
     step: int = 0
+    forward: int | None = None
+    tangent: str = ""
+    tangent_step: int = 0
 
 
 def encode(state):
     """The URL hash for `state`."""
-    data = json.dumps({"t": state.text, "d": state.direction, "s": state.step},
-                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    fields = {"t": state.text, "d": state.direction, "s": state.step}
+    if state.forward is not None:
+        fields["f"] = state.forward
+    if state.tangent:
+        fields["x"], fields["xs"] = state.tangent, state.tangent_step
+    data = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     packed = base64.urlsafe_b64encode(zlib.compress(data, 9)).rstrip(b"=").decode("ascii")
     return PREFIX + packed
 
@@ -79,4 +90,11 @@ def decode(url_hash):
         raise ShareError("this link's layout direction is not LR or TB")
     if type(step) is not int or step < 0:
         raise ShareError("this link's step is not a step number")
-    return SharedState(text, direction, step)
+    forward, tangent, tangent_step = fields.get("f"), fields.get("x", ""), fields.get("xs", 0)
+    if forward is not None and (type(forward) is not int or forward < 0):
+        raise ShareError("this link's forward-pass step is not a step number")
+    if not isinstance(tangent, str) or len(tangent) > 100:
+        raise ShareError("this link's forward-mode input is not an input's name")
+    if type(tangent_step) is not int or tangent_step < 0:
+        raise ShareError("this link's forward-mode step is not a step number")
+    return SharedState(text, direction, step, forward, tangent, tangent_step)

@@ -27,7 +27,7 @@ TIMEOUT_MS = 30_000
 SETTLE_MS = 5_000
 LECTURE = PRESETS["lecture"][1]
 STEP_BUTTONS = ("reset", "back", "play", "step", "finish")
-HIGHLIGHTS = ("is-result", "is-operand", "is-operator")
+HIGHLIGHTS = ("is-result", "is-operand", "is-operator", "is-constant")
 
 # One trip into the page: every node and edge the canvas shows, with its box on screen.
 READ_CANVAS = """() => {
@@ -39,7 +39,8 @@ READ_CANVAS = """() => {
     const values = [...document.querySelectorAll('[data-testid="value-node"]')].map((el) => ({
         id: el.dataset.id, label: el.getAttribute('data-label'),
         role: el.dataset.role, value: el.getAttribute('data-value'),
-        grad: el.getAttribute('data-grad'), classes: [...el.classList], box: box(el),
+        grad: el.getAttribute('data-grad'), tangent: el.getAttribute('data-tangent'),
+        classes: [...el.classList], box: box(el),
     }));
     const operators = [...document.querySelectorAll('[data-testid="operator-node"]')].map(
         (el) => ({id: el.dataset.id, op: el.dataset.op, classes: [...el.classList], box: box(el)}));
@@ -231,10 +232,11 @@ class Expected:
         step = self.steps[k - 1]
         if step.kind == "seed":
             return {step.result_id: ["is-result"]}
-        marked = {step.result_id: ["is-result"], step.operand_id: ["is-operand"],
+        part = "is-constant" if step.into_constant else "is-operand"
+        marked = {step.result_id: ["is-result"], step.operand_id: [part],
                   step.operator_id: ["is-operator"]}
         for edge_id in step.edge_ids:
-            marked[edge_id] = ["is-operand"]
+            marked[edge_id] = [part]
         return marked
 
     def torch_grads(self):
@@ -380,7 +382,7 @@ def blur(page):
 
 
 def expect_counter(page, k, total):
-    expect(by_testid(page, "step-counter")).to_have_text(f"step {k} / {total}",
+    expect(by_testid(page, "step-counter")).to_have_text(f"backward {k} / {total}",
                                                          timeout=TIMEOUT_MS)
 
 

@@ -174,7 +174,7 @@ def test_a_step_inside_a_collapsed_neuron_shows_on_its_box_and_expand_current_op
     blur(page)
     for k in range(1, 8):  # L's seed, then back through the loss into L3.N0
         page.keyboard.press("ArrowRight")
-        expect(by_testid(page, "step-counter")).to_contain_text(f"step {k} /")
+        expect(by_testid(page, "step-counter")).to_contain_text(f"backward {k} /")
         if by_testid(page, "explain-group").count():
             break
     expect(by_testid(page, "explain-group")).to_contain_text("L3.N0", timeout=TIMEOUT_MS)

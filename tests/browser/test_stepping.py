@@ -81,7 +81,8 @@ def test_stepping_a_tanh_neuron_explains_the_local_rule(page, app_url):
         check_position(page, expected, k, exact=False)
         step = expected.steps[k - 1]
         if step.kind == "chain" and step.result.op == "tanh":
-            assert "1 - tanh²" in explanation(page)["explain-rule"]
+            rule = explanation(page)["explain-rule"]
+            assert "= 1 - tanh(" in rule and ")**2 = 1 - 0.7071**2 = 0.5" in rule, rule
 
 
 def test_finish_equals_pytorch_for_every_preset(page, app_url):
@@ -170,8 +171,8 @@ def test_play_runs_every_step_in_order_and_stops_at_the_end(page, app_url):
     expect(by_testid(page, "play")).not_to_have_attribute("data-playing", "true",
                                                          timeout=TIMEOUT_MS)
     seen = page.evaluate("window.seen")
-    shown = [text for text in seen["counter"] if text != f"step 0 / {expected.total}"]
-    assert shown == [f"step {k} / {expected.total}" for k in range(1, expected.total + 1)], seen
+    shown = [text for text in seen["counter"] if text != f"backward 0 / {expected.total}"]
+    assert shown == [f"backward {k} / {expected.total}" for k in range(1, expected.total + 1)], seen
     assert seen["playing"][0] == "true" and seen["playing"][-1] != "true", seen
     check_position(page, expected, expected.total)
 
@@ -212,7 +213,7 @@ def test_pause_before_the_first_tick_keeps_the_start(page, app_url):
     after = dom_step_state(page)
     # Whether play steps at once on the click or on its first tick, pausing stops it there.
     assert after["counter"] == state["counter"] and after["grads"] == state["grads"]
-    assert after["counter"] in (f"step 0 / {expected.total}", f"step 1 / {expected.total}")
+    assert after["counter"] in (f"backward 0 / {expected.total}", f"backward 1 / {expected.total}")
 
 
 def test_keyboard_shortcuts(page, app_url):

@@ -114,13 +114,13 @@ def test_one_step_changes_the_weights_an_inspected_graph_shows(page, app_url):
     inspect(page, before)
     text = by_testid(page, "expression").input_value()
     assert text.rstrip().endswith("L = relu(1 - y*h3_0)")
-    expect(by_testid(page, "step-counter")).to_contain_text("step 0 /")  # ready to step
+    expect(by_testid(page, "step-counter")).to_contain_text("backward 0 /")  # ready to step
 
     by_testid(page, "train-step").click()
     expect(by_testid(page, "train-step-count")).to_have_text("1")
     inspect(page, after)
     by_testid(page, "step").click()
-    expect(by_testid(page, "step-counter")).to_contain_text("step 1 /")
+    expect(by_testid(page, "step-counter")).to_contain_text("backward 1 /")
 
 
 def test_the_page_answers_clicks_while_training(page, app_url):

@@ -34,15 +34,20 @@ function gradKnown(cell) {
 // A value's look apart from its numbers: a tuning changes the numbers of every value
 // below the input and the look of almost none (useCellLook, useLiveText). A value that
 // is not finite is in the warning colour, with where it came from (`w`) as its tooltip.
+// Forward mode on: the cell has a tangent text ("?" until the sweep reaches it).
+const tangentShown = (cell) => Boolean(cell.tt);
 const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', notFinite(cell.v) ? 'warn' : '',
-  gradKnown(cell) ? (notFinite(cell.g) ? 'grad warn' : 'grad') : '', cell.w ?? ''].join(' ');
+  gradKnown(cell) ? (notFinite(cell.g) ? 'grad warn' : 'grad') : '', cell.w ?? '',
+  tangentShown(cell) ? (cell.t ? 'tangent' : 'tangent unknown') : ''].join(' ');
 const origin = (cell) => cell.w || undefined;
 const writeValueData = (element, cell) => {
   writeData(element, 'value', cell.v ?? '');
   writeData(element, 'grad', gradKnown(cell) ? cell.g : '');
+  writeData(element, 'tangent', cell.t ?? '');
 };
 const writeValueText = (element, cell) => writeText(element, cell.vt ?? '');
 const writeGradText = (element, cell) => writeText(element, gradKnown(cell) ? cell.gt : '?');
+const writeTangentText = (element, cell) => writeText(element, cell.tt ?? '');
 
 // The refs that keep a value's numbers current, for a value node and a group's row alike:
 // its data attributes, and the text of its data and grad cells.
@@ -51,6 +56,7 @@ function useLiveNumbers(cells, id) {
     liveData: useLiveText(cells, id, writeValueData),
     liveValue: useLiveText(cells, id, writeValueText, true),
     liveGrad: useLiveText(cells, id, writeGradText, true),
+    liveTangent: useLiveText(cells, id, writeTangentText, true),
   };
 }
 
@@ -61,17 +67,18 @@ function makeValueNode(cells, handlers) {
   return memo(({ id, data, sourcePosition, targetPosition, isConnectable: editing }) => {
     useCellLook(cells, id, valueLook);
     const cell = cells.get(id);
-    const { liveData, liveValue, liveGrad } = useLiveNumbers(cells, id);
+    const { liveData, liveValue, liveGrad, liveTangent } = useLiveNumbers(cells, id);
     const near = useContext(Near);
     const known = gradKnown(cell);
-    const dataClass = classes('vnode__cell', notFinite(cell.v) && 'is-warning');
+    const dataClass = classes('vnode__cell', notFinite(cell.v) && 'is-warning',
+      cell.vt === '?' && 'is-unknown');
     return (
       <div
         ref={liveData}
         className={classes('vnode', `vnode--${data.role}`, cell.hl && `is-${cell.hl}`,
           cell.done && 'is-done', !near && 'is-far')}
         data-testid="value-node" data-id={id} data-label={data.label} data-role={data.role}
-        data-value={cell.v ?? ''} data-grad={known ? cell.g : ''}
+        data-value={cell.v ?? ''} data-grad={known ? cell.g : ''} data-tangent={cell.t ?? ''}
         title={data.role === 'incomplete' ? 'Incomplete: its operator is missing an operand, so it is not in the text' : undefined}
       >
         {near && (
@@ -89,6 +96,13 @@ function makeValueNode(cells, handlers) {
               known && notFinite(cell.g) && 'is-warning', !known && 'is-unknown')}>
               <small>grad</small><span ref={liveGrad}>{known ? cell.gt : '?'}</span>
             </span>
+            {tangentShown(cell) && (
+              <span className={classes('vnode__tangent', !cell.t && 'is-unknown',
+                notFinite(cell.t) && 'is-warning')} data-testid="tangent-cell"
+                    title="Forward mode: this value's tangent, its derivative with respect to the chosen input">
+                <small>tangent</small><span ref={liveTangent}>{cell.tt}</span>
+              </span>
+            )}
             {editing && <Handle id="out" type="source" position={sourcePosition} isConnectable />}
           </>
         )}
