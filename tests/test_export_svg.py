@@ -73,3 +73,29 @@ def test_nan_and_inf_are_exported_in_the_warning_colour():
     for word in ("nan", "inf", "-inf"):
         assert (word, WARNING) in coloured and (word, INK) not in coloured
     assert ("1.0000", INK) in coloured  # the seed's grad: finite numbers keep the ink
+
+
+def test_the_svg_draws_tangents_when_forward_mode_is_on():
+    session = Session(run_dagre)
+    session.load(PRESETS["lecture"][1])
+    assert "TANGENT" not in texts(ET.fromstring(graph_svg(session.whole_view())))
+    session.set_tangent_input("a")
+    session.reset()
+    session.step()  # e's tangent known, d's and L's not yet
+    view = session.whole_view()
+    shown = texts(ET.fromstring(graph_svg(view)))
+    values = [n for n in view["nodes"] if n["type"] == "value"]
+    assert shown.count("TANGENT") == len(values)
+    labels = {n["data"]["label"]: view["cells"][n["id"]] for n in values}
+    assert labels["e"]["tt"] in shown and labels["a"]["tt"] == "1.0000"
+    assert shown.count("?") == 2, "d and L: the sweep has not reached them"
+
+
+def test_a_step_into_a_constant_exports_dimmed():
+    session = Session(run_dagre)
+    session.load("x = 2\np = x * (1 + x)")
+    while not (session.current and session.current.kind == "chain"
+               and session.current.into_constant):
+        session.step()
+    svg = graph_svg(session.whole_view())
+    assert HIGHLIGHT["constant"] in svg

@@ -77,3 +77,25 @@ def test_a_program_of_constants_has_nothing_to_differentiate():
     script = python_script(parse("2 * 3"))
     assert "backward" not in script
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("key", ["reused", "functions", "implicit and bare output",
+                                 "hostile names", "neuron"])
+def test_the_pytorch_script_with_forward_mode_prints_the_pages_tangent(key):
+    """Copy as PyTorch with a tangent input adds torch.func.jvp, and prints the output's
+    tangent the page shows for it (which equals that input's grad)."""
+    from chainrule import tangents
+
+    text = PROGRAMS[key]
+    program = parse(text)
+    root = program.output
+    for name, x in program.inputs.items():
+        script = pytorch_script(program, name)
+        assert "torch.func.jvp(" in script or ".func.jvp(" in script
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(script, "<script>", "exec"), {"__name__": "__main__"})
+        (line,) = [ln for ln in out.getvalue().splitlines() if ln.startswith("forward mode")]
+        printed = float(line.split(" = ")[1])
+        assert same(printed, tangents(root, x)[root]), (name, line)
+    assert "jvp" not in pytorch_script(program), "no forward mode, no jvp lines"

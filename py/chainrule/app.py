@@ -209,7 +209,8 @@ class Page:
         self.listen(by_testid("expand-current"), "click", lambda e: self.on_expand_current())
         self.listen(by_testid("share"), "click", self.on_share)
         self.listen(by_testid("copy-pytorch"), "click", lambda e: self.if_drawn(
-            lambda: self.copy(pytorch_script(self.session.program), "PyTorch script")))
+            lambda: self.copy(pytorch_script(self.session.program, self.session.tangent_input),
+                              "PyTorch script")))
         self.listen(by_testid("copy-python"), "click", lambda e: self.if_drawn(
             lambda: self.copy(python_script(self.session.program), "Python script")))
         self.listen(by_testid("export-svg"), "click", lambda e: self.if_drawn(

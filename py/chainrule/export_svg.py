@@ -15,7 +15,10 @@ INK = "#111827"
 MUTED = "#94a3b8"
 WARNING = "#b45309"  # nan and ±inf, as on the canvas
 EDGE = "#94a3b8"
-HIGHLIGHT = {"result": "#a78bfa", "operator": "#a78bfa", "operand": "#f59e0b"}
+HIGHLIGHT = {"result": "#a78bfa", "operator": "#a78bfa", "operand": "#f59e0b",
+             "constant": "#cbd5e1"}
+TANGENT = ("#0891b2", "#ecfeff", "#0e7490")  # border, background, ink
+TANGENT_HEIGHT = 18  # the tab under a value node in forward mode, as graph-view.css draws it
 ROLE_STYLE = {  # role -> (border, label background, dashed)
     "input": ("#2563eb", "#dbeafe", False),
     "constant": ("#9ca3af", "#f3f4f6", True),
@@ -33,6 +36,8 @@ def graph_svg(view):
     top = min(y for _, y, _, _ in boxes.values()) - PADDING
     width = max(x + w for x, _, w, _ in boxes.values()) - left + PADDING
     height = max(y + h for _, y, _, h in boxes.values()) - top + PADDING
+    if any(cell.get("tt") for cell in cells.values()):  # the tangent tabs hang below
+        height += TANGENT_HEIGHT
     across = view["nodes"][0].get("sourcePosition", "right") == "right"
     nodes = {n["id"]: n for n in view["nodes"]}
     parts = [
@@ -77,7 +82,7 @@ def _edge(edge, boxes, nodes, across, cell):
         bend = max(abs(end[1] - start[1]) / 2, 20)
         c1, c2 = (start[0], start[1] + bend), (end[0], end[1] - bend)
     hl = cell.get("hl")
-    stroke = HIGHLIGHT["operand"] if hl else EDGE
+    stroke = HIGHLIGHT["constant" if hl == "constant" else "operand"] if hl else EDGE
     return (f'<path d="M{start[0]:.1f},{start[1]:.1f} C{c1[0]:.1f},{c1[1]:.1f} '
             f'{c2[0]:.1f},{c2[1]:.1f} {end[0]:.1f},{end[1]:.1f}" fill="none" '
             f'stroke="{stroke}" stroke-width="{3 if hl else 1.5}" marker-end="url(#arrow)"/>')
@@ -128,7 +133,22 @@ def _value(node, box, cell):
         _text(x + lw + 1.5 * CELL_WIDTH, y + 30, cell.get("gt", "") if known else "?",
               fill=_ink(cell.get("g")) if known else MUTED,
               font_weight="700" if cell.get("done") else "400"),
+        _tangent(x + w - CELL_WIDTH, y + h, cell.get("tt", ""), cell.get("t", "") != ""),
         "</g>",
+    ])
+
+
+def _tangent(x, y, text, known):
+    """Forward mode's tab under the grad cell: the value's tangent, or ? before the sweep
+    reaches it; nothing when forward mode is off."""
+    if not text:
+        return ""
+    border, background, ink = TANGENT
+    return "".join([
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{CELL_WIDTH:.1f}" height="{TANGENT_HEIGHT}" '
+        f'rx="4" fill="{background}" stroke="{border}" stroke-width="1.5"/>',
+        _text(x + 22, y + 12.5, "TANGENT", font_size="8", fill=ink),
+        _text(x + 58, y + 13, text, font_size="11", fill=ink if known else MUTED),
     ])
 
 

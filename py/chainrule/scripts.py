@@ -16,8 +16,10 @@ from .expr import UNARY_FUNCTIONS
 BINARY_FUNCTIONS = {"max": "maximum", "min": "minimum"}
 
 
-def pytorch_script(program):
-    """A PyTorch (float64) script that builds the same graph and prints every input's grad."""
+def pytorch_script(program, tangent=""):
+    """A PyTorch (float64) script that builds the same graph and prints every input's grad;
+    with `tangent` (an input's name), also the output's derivative with respect to it by
+    forward mode, torch.func.jvp, as the page's forward mode shows it."""
     names = set(program.values) | set(program.inputs)
     torch = _free_name("torch", names)
     helper = _free_name("tensor", names)
@@ -28,9 +30,11 @@ def pytorch_script(program):
                f"    return x if isinstance(x, {torch}.Tensor) else {torch}.tensor(float(x))"]
     prelude += _functions(_called(program), helper, lambda f, x: f"{torch}.{f}({x})",
                           lambda f, a, b: f"{torch}.{f}({a}, {b})")
+    jvp = (lambda statements, output: _jvp_lines(program, statements, output, tangent, torch)) \
+        if tangent else None
     return _script(program, prelude,
                    lambda name, x: f"{name} = {torch}.tensor({x}, requires_grad=True)",
-                   lambda x: f"{x}.grad.item()")
+                   lambda x: f"{x}.grad.item()", jvp)
 
 
 def python_script(program):
@@ -87,24 +91,43 @@ def _called(program):
     return list(seen)
 
 
-def _script(program, prelude, make_input, read_grad):
+def _jvp_lines(program, statements, output, wrt, torch):
+    """The program as a function of its inputs, and one torch.func.jvp sweep of it with the
+    tangent 1 for `wrt` and 0 for the other inputs."""
+    names = set(program.values) | set(program.inputs)
+    function, dot = _free_name("program", names), _free_name(f"d{output}", names)
+    inputs = list(program.inputs)
+    seeds = ", ".join(f"{torch}.tensor({1.0 if name == wrt else 0.0})" for name in inputs)
+    # The inputs' numbers, not their names: the loop that prints the grads rebinds `x`.
+    primals = ", ".join(f"{torch}.tensor({_number(v.data)})" for v in program.inputs.values())
+    body = [f"    {line}" for statement in statements for line in statement.splitlines()]
+    return ["", "", f"# Forward mode: the output's derivative with respect to {wrt} in one "
+            "sweep, every other input's tangent 0.",
+            f"def {function}({', '.join(inputs)}):", *body, f"    return {output}", "", "",
+            f"_, {dot} = {torch}.func.jvp({function}, ({primals},), ({seeds},))",
+            f"print(f\"forward mode: d{output}/d{wrt} = {{{dot}.item()!r}}\")"]
+
+
+def _script(program, prelude, make_input, read_grad, jvp=None):
     source = program.source
     tree = ast.parse(source)
     body = [make_input(name, _number(v.data)) for name, v in program.inputs.items()
             if name not in program.literals]  # names used but never assigned
+    statements = []  # what computes, without the inputs
     output = None
     for i, stmt in enumerate(tree.body):
         if isinstance(stmt, ast.Assign):
             output = stmt.targets[0].id
             if output in program.literals:
                 body.append(make_input(output, _number(program.inputs[output].data)))
-            else:
-                body.append(ast.get_source_segment(source, stmt))
+                continue
+            statements.append(ast.get_source_segment(source, stmt))
         elif i == len(tree.body) - 1:
             output = _free_name("output", set(program.values) | set(program.inputs))
-            body.append(f"{output} = {ast.get_source_segment(source, stmt.value)}")
+            statements.append(f"{output} = {ast.get_source_segment(source, stmt.value)}")
         else:
-            body.append(ast.get_source_segment(source, stmt))
+            statements.append(ast.get_source_segment(source, stmt))
+        body.append(statements[-1])
     in_graph = {id(v) for v in program.output.topological_order()}
     pairs = ", ".join(f"({name!r}, {name})" for name, v in program.inputs.items()
                       if id(v) in in_graph)
@@ -113,4 +136,6 @@ def _script(program, prelude, make_input, read_grad):
     end = [f"{output}.backward()",
            f"for name, x in [{pairs}]:",
            f"    print(f\"{{name}}.grad = {{{read_grad('x')}!r}}\")"]
+    if jvp is not None:
+        end += jvp(statements, output)
     return "\n".join(prelude + ["", ""] + body + [""] + end) + "\n"
