@@ -1,11 +1,13 @@
-"""Cost of one backprop step on the page: click -> the updated nodes painted.
+"""Cost of one step on the page, backprop, forward pass and forward mode: click -> painted.
 
-    .venv/bin/python bench/step.py [--steps 30]      (after `make build`)
+    .venv/bin/python bench/step.py [--steps 30] [--sweeps backward,forward,tangent]
 
 For the lecture example (10 flow nodes) and a ~2,000-node MLP, clicks Step repeatedly
 (from the start again, after Reset, when a graph has fewer steps) and times each from
 the click to the next painted frame (Python's step, one batched bridge call, React
-re-rendering only the touched nodes). Prints min / median / max in ms.
+re-rendering only the touched nodes). Each sweep is timed: backprop as the page opens,
+the forward pass after Forward pass, forward mode after choosing the first input (and the
+choice itself, to painted). Prints min / median / max in ms.
 
 Two clocks: "click -> painted" clicks at any moment, so it includes waiting for the next
 frame (up to 16.7 ms at 60 Hz); "work" clicks at the start of a frame (in a
@@ -37,6 +39,16 @@ CLICK_STEP = """() => new Promise((resolve) => {
   requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started)));
 })"""
 RESET = """document.querySelector('[data-testid="reset"]').click()"""
+FORWARD_PASS = """document.querySelector('[data-testid="forward-pass"]').click()"""
+# Forward mode for the first input (or off, with ''): from the change to painted.
+CHOOSE_TANGENT = """(name) => new Promise((resolve) => requestAnimationFrame(() => {
+  const select = document.querySelector('[data-testid="tangent-input"]');
+  const started = performance.now();
+  select.value = name ?? select.options[1].value;
+  select.dispatchEvent(new Event('change'));
+  requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started)));
+}))"""
+SWEEPS = ("backward", "forward", "tangent")
 # A task posted from a frame callback runs once that frame's rendering is done.
 CLICK_STEP_IN_FRAME = """() => new Promise((resolve) => requestAnimationFrame(() => {
   const button = document.querySelector('[data-testid="step"]');
@@ -49,9 +61,13 @@ CLICK_STEP_IN_FRAME = """() => new Promise((resolve) => requestAnimationFrame(()
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--sweeps", default=",".join(SWEEPS),
+                        help="which sweeps to step, comma-separated")
     site_argument(parser)
     args = parser.parse_args()
+    sweeps = [sweep for sweep in args.sweeps.split(",") if sweep in SWEEPS]
     results = {}
+    choices = {}
     with app_page(args.site) as page:
 
         def timed(clock):
@@ -65,19 +81,35 @@ def main():
 
         for text in (mlp_program(2, [18, 18]), LECTURE):  # each differs from what is drawn
             draw(page, text)
-            total = len(parse(text).output.topological_order())
             nodes = len(flow_graph(parse(text).output)["nodes"])
             far = drawn_far(page)
-            results[f"{nodes:5d} nodes, fitted{' (boxes only)' if far else ''}"] = (
-                timed(CLICK_STEP), timed(CLICK_STEP_IN_FRAME))
-            if far:  # and zoomed in, where what is in view is drawn in full
-                zoom_in_to_detail(page)
-                results[f"{nodes:5d} nodes, zoomed in, drawn in full"] = (
-                    timed(CLICK_STEP), timed(CLICK_STEP_IN_FRAME))
+            for sweep in sweeps:
+                if sweep == "forward":
+                    page.evaluate(FORWARD_PASS)
+                if sweep == "tangent":
+                    choices[f"{nodes:5d} nodes"] = [
+                        page.evaluate(CHOOSE_TANGENT, name) for name in [None, ""] * 3][::2]
+                    page.evaluate(CHOOSE_TANGENT)
+                # Backprop has one step per operand use; the two forward sweeps one per operator.
+                order = parse(text).output.topological_order()
+                total = len(order) if sweep == "backward" else sum(1 for v in order if v.parents)
+                name = f"{nodes:5d} nodes, {sweep:8s}, fitted{' (boxes only)' if far else ''}"
+                print(f"timing {name}", file=sys.stderr, flush=True)
+                results[name] = (timed(CLICK_STEP), timed(CLICK_STEP_IN_FRAME))
+                if far:  # and zoomed in, where what is in view is drawn in full
+                    zoom_in_to_detail(page)
+                    results[name.replace("fitted (boxes only)", "zoomed in, in full")] = (
+                        timed(CLICK_STEP), timed(CLICK_STEP_IN_FRAME))
+                    draw(page, text + "\n")  # fitted again, back to backprop
+            page.evaluate(CHOOSE_TANGENT, "")
     print("one Step (min / median / max, ms)")
     for name, clocks in results.items():
         for clock, times in zip(("click -> painted", "work"), clocks):
-            print(f"  {name:40s} {len(times):2d} steps, {clock:16s} {spread(times, '6.1f')}")
+            print(f"  {name:50s} {len(times):2d} steps, {clock:16s} {spread(times, '6.1f')}")
+    if choices:
+        print("choosing a tangent input, change -> painted (min / median / max, ms)")
+        for name, times in choices.items():
+            print(f"  {name:50s} {len(times):2d} times {spread(times, '6.1f')}")
 
 
 if __name__ == "__main__":

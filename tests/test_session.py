@@ -151,3 +151,142 @@ def test_finish_and_reset_clear_the_highlight_that_was_on_screen(taken):
     last = s.taken[-1]
     assert highlighted(screen) == {last.result_id, last.operator_id, last.operand_id,
                                    *last.edge_ids}
+
+
+# -- the forward pass and forward mode ---------------------------------------------------------
+
+def labelled(session, patches):
+    """{label: patch} for the value nodes in `patches`."""
+    ids = {session.ids[v]: v.label for v in session.order}
+    return {ids[i]: p for i, p in patches.items() if i in ids}
+
+
+def test_the_forward_pass_walks_into_backprop_and_back(session):
+    patches = labelled(session, session.start_forward_pass())
+    assert session.counter == "forward 0 / 3" and session.phase == "forward"
+    assert {k for k, p in patches.items() if p.get("vt") == "?"} == {"e", "d", "L"}
+    assert patches["a"]["v"] == "2.0" and session.at_start
+    first = labelled(session, session.step())
+    assert first["e"]["v"] == "-6.0" and first["e"]["hl"] == "result"
+    assert first["a"]["hl"] == first["b"]["hl"] == "operand"
+    session.step()
+    session.step()
+    assert session.counter == "forward 3 / 3" and not session.at_end
+    seed = labelled(session, session.step())
+    assert session.counter == "backward 1 / 7" and seed["L"]["g"] == "1.0"
+    back = labelled(session, session.back())
+    assert session.counter == "forward 3 / 3" and back["L"]["g"] == ""
+    back = labelled(session, session.back())
+    assert session.counter == "forward 2 / 3" and back["L"] == {"v": "", "vt": "?", "hl": ""}
+    session.finish()
+    assert session.counter == "backward 7 / 7" and session.at_end
+    reset = labelled(session, session.reset())
+    assert session.counter == "forward 0 / 3" and reset["e"]["vt"] == "?"
+
+
+def test_a_new_program_opens_as_today_but_keeps_forward_mode(session):
+    session.start_forward_pass()
+    session.load(LECTURE + "\n")
+    assert session.counter == "backward 0 / 7"
+    session.set_tangent_input("b")
+    session.load(LECTURE.replace("c = 10", "c = 11"))
+    assert session.counter == "forward mode 3 / 3" and session.tangent_input == "b"
+    session.load("x = 1\ny = x * 2")
+    assert session.tangent_input == "" and session.counter == "backward 0 / 3"
+
+
+def test_forward_mode_shows_every_tangent_then_steps_the_sweep(session):
+    cells = value_cells_of(session, session.set_tangent_input("a"))
+    assert {k: c["t"] for k, c in cells.items()} == {
+        "a": "1.0", "b": "0.0", "c": "0.0", "e": "-3.0", "d": "-3.0", "f": "0.0", "L": "6.0"}
+    assert session.at_end and session.counter == "forward mode 3 / 3"
+    assert all(c["g"] for c in cells.values()), "backprop finished beside the tangents"
+    reset = labelled(session, session.reset())
+    assert {k for k, p in reset.items() if p.get("tt") == "?"} == {"e", "d", "L"}
+    step = labelled(session, session.step())
+    assert step["e"]["t"] == "-3.0" and session.current.formula == "ė = ȧ·b + ḃ·a"
+    assert session.sweeps == (4, 1)
+    with pytest.raises(KeyError):
+        session.set_tangent_input("e")
+    off = labelled(session, session.set_tangent_input(""))
+    assert all(p["t"] == "" and p["tt"] == "" for p in off.values())
+    assert session.counter == "backward 7 / 7"
+
+
+def value_cells_of(session, patches):
+    return labelled(session, patches)
+
+
+def test_tuning_keeps_finished_tangents_live_and_restarts_a_partial_sweep(session):
+    session.set_tangent_input("a")
+    live = labelled(session, session.tune("b", 5.0))
+    assert live["e"]["t"] == "5.0" and live["L"]["t"] == "-10.0"
+    assert session.counter == "forward mode 3 / 3"
+    session.reset()
+    session.step()
+    session.step()
+    session.tune("c", 4.0)  # first used by d, the second operator
+    assert session.counter == "forward mode 1 / 3"
+
+
+def test_tuning_in_the_forward_pass_restarts_where_the_input_is_used(session):
+    session.start_forward_pass()
+    session.finish()
+    session.back()
+    session.back()  # backward 5 / 7
+    session.tune("f", 3.0)  # stepping starts over: backprop's start is the pass's end
+    assert session.counter == "forward 3 / 3"
+    session.tune("f", 4.0)
+    assert session.counter == "forward 2 / 3", "f is first used by L = d*f, the third"
+    patches = labelled(session, session.tune("a", 1.0))
+    assert session.counter == "forward 0 / 3"
+    assert patches["d"]["vt"] == "?" and patches["a"]["v"] == "1.0"
+
+
+def test_where_and_restore_round_trip(session):
+    session.start_forward_pass()
+    session.step()
+    session.step()
+    assert session.where() == (0, 2, "", 0)
+    other = Session(run_dagre)
+    other.load(LECTURE)
+    other.restore(*session.where())
+    assert other.counter == "forward 2 / 3" and other.cells() == session.cells()
+    session.set_tangent_input("b")
+    session.reset()
+    session.step()
+    other.restore(*session.where())
+    assert other.counter == "forward mode 1 / 3" and other.cells() == session.cells()
+    other.restore(3)
+    assert other.counter == "backward 3 / 7"
+    with pytest.raises(KeyError):
+        other.restore(0, None, "nope", 1)
+
+
+def test_step_text_says_which_pass_and_marks_constants():
+    from chainrule.step_text import step_blocks
+
+    s = Session(run_dagre)
+    s.load("x = 2\ny = 4\nL = x / y + 1")
+    assert step_blocks(s)[0][0] == "explain-hint"
+    s.start_forward_pass()
+    assert "every other value is ?" in dict(step_blocks(s))["explain-hint"]
+    s.step()
+    assert dict(step_blocks(s))["explain-formula"] == "x/y = 2 / 4 = 0.5"
+    s.step()
+    assert "starts backprop" in dict(step_blocks(s))["explain-next"]
+    s.step()
+    s.step()
+    blocks = dict(step_blocks(s))
+    assert blocks["explain-formula"].startswith("∂L/∂(x/y) += ∂(x/y + 1)/∂(x/y) · ∂L/∂L")
+    assert blocks["explain-code"] == "self.grad += L.grad   # 0.0 + 1.0 × 1.0 = 1.0"
+    s.step()
+    blocks = dict(step_blocks(s))
+    assert "constant 1" in blocks["explain-constant"]
+    assert s.highlighted[s.current.operand_id] == "constant"
+    s.set_tangent_input("x")
+    blocks = dict(step_blocks(s))
+    assert blocks["explain-sweep"].startswith("The sweep is done: L̇ = ∂L/∂x = 0.25, the "
+                                              "number backprop gives as x's grad (0.25)")
+    s.reset()
+    assert "ẋ = 1" in dict(step_blocks(s))["explain-hint"]

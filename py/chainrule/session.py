@@ -119,9 +119,11 @@ class Session:
         self.results = [v for v in order if v.parents]
         wrt = self.tangent_input
         self.forward = self.tangent = None
+        self.tangent_input, self.dots = "", {}
         self._reset_steps()
         if wrt in program.inputs and program.inputs[wrt] in ids:  # a redraw keeps the mode
             self._start_tangent(wrt)
+            self._finish_again()
         return self.whole_view()
 
     def _lay_out(self):
@@ -426,16 +428,25 @@ class Session:
     def restore(self, step=0, forward=None, tangent="", tangent_step=0):
         """Goes to a place `where` gave (each position clamped to its sweep); returns the
         cell patches. KeyError for a tangent input that is not on screen."""
+        if tangent and (tangent not in self.program.inputs
+                        or self.program.inputs[tangent] not in self.ids):
+            raise KeyError(tangent)
+        before = [self._numbers(v) for v in self.order]
+        was_on, shown = self.tangent is not None, self.highlighted
+        self.tangent, self.tangent_input, self.dots, self.forward = None, "", {}, None
+        self._reset_steps()
+        self.highlighted = shown
         if tangent:
-            patches = self.set_tangent_input(tangent)
-            return _merged(patches, self._sweep_to(self.tangent, tangent_step))
-        patches = {}
-        if forward is not None:
-            patches = self.start_forward_pass()
-            _merged(patches, self._sweep_to(self.forward, self.forward.total if step else forward))
-        if step:
-            _merged(patches, self.go_to(step))
-        return patches
+            self._start_tangent(tangent)
+            self._finish_again()
+            self.tangent.go_to(tangent_step)
+        else:
+            if forward is not None:
+                root, order, ids = self.program.output, self.order, self.ids
+                self.forward = Sweep(self.results, lambda: forward_steps(root, order, ids))
+                self.forward.go_to(self.forward.total if step else forward)
+            self._move_to(step)
+        return self._changed_cells(before, self._patches(None, self.current), clear=was_on)
 
     def _start_tangent(self, name):
         root, order, ids = self.program.output, self.order, self.ids
