@@ -177,7 +177,7 @@ def test_the_forward_pass_walks_into_backprop_and_back(session):
     back = labelled(session, session.back())
     assert session.counter == "forward 3 / 3" and back["L"]["g"] == ""
     back = labelled(session, session.back())
-    assert session.counter == "forward 2 / 3" and back["L"] == {"v": "", "vt": "?", "hl": ""}
+    assert session.counter == "forward 2 / 3" and back["L"] == {"v": "", "vt": "?", "w": "", "hl": ""}
     session.finish()
     assert session.counter == "backward 7 / 7" and session.at_end
     reset = labelled(session, session.reset())
