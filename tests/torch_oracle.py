@@ -112,16 +112,16 @@ def mirror(root):
         if v.is_leaf:
             tensors[id(v)] = tensor(v.data)
             continue
-        ts = [tensors[id(p)] for p in v.parents]
-        c = _const_exponent(v.op)
-        if c is not None:
-            (t,) = ts
-            tensors[id(v)] = t ** c
-        elif len(ts) == 1:
-            tensors[id(v)] = TORCH_UNARY[v.op](ts[0])
-        else:
-            tensors[id(v)] = TORCH_BINARY[v.op](*ts)
+        tensors[id(v)] = torch_op(v, [tensors[id(p)] for p in v.parents])
     return tensors
+
+
+def torch_op(v, ts):
+    """torch's op of node `v` applied to the tensors `ts` of its operands."""
+    c = _const_exponent(v.op)
+    if c is not None:
+        return ts[0] ** c
+    return TORCH_UNARY[v.op](ts[0]) if len(ts) == 1 else TORCH_BINARY[v.op](*ts)
 
 
 def torch_backward(root):
@@ -176,14 +176,7 @@ def torch_tangents(root, wrt):
         for v in order:
             if v.is_leaf:
                 continue
-            ts = [tensors[id(p)] for p in v.parents]
-            c = _const_exponent(v.op)
-            if c is not None:
-                tensors[id(v)] = ts[0] ** c
-            elif len(ts) == 1:
-                tensors[id(v)] = TORCH_UNARY[v.op](ts[0])
-            else:
-                tensors[id(v)] = TORCH_BINARY[v.op](*ts)
+            tensors[id(v)] = torch_op(v, [tensors[id(p)] for p in v.parents])
         return tuple(tensors[id(v)] for v in order)
 
     primals = tuple(torch.tensor(v.data, dtype=F64) for v in leaves)
