@@ -81,6 +81,7 @@ def main():
 
         for text in (mlp_program(2, [18, 18]), LECTURE):  # each differs from what is drawn
             draw(page, text)
+            drawn = text
             nodes = len(flow_graph(parse(text).output)["nodes"])
             far = drawn_far(page)
             for sweep in sweeps:
@@ -100,7 +101,8 @@ def main():
                     zoom_in_to_detail(page)
                     results[name.replace("fitted (boxes only)", "zoomed in, in full")] = (
                         timed(CLICK_STEP), timed(CLICK_STEP_IN_FRAME))
-                    draw(page, text + "\n")  # fitted again, back to backprop
+                    drawn = text if drawn != text else text + "\n"
+                    draw(page, drawn)  # fitted again (a new text), back to backprop
             page.evaluate(CHOOSE_TANGENT, "")
     print("one Step (min / median / max, ms)")
     for name, clocks in results.items():
