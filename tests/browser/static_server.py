@@ -1,15 +1,38 @@
-"""Serve folders of static files on 127.0.0.1 under URL prefixes, in a thread."""
+"""Serve folders of static files on 127.0.0.1 under URL prefixes, in a thread.
 
+With `gzip=True` it serves as GitHub Pages does: text, JavaScript, JSON, wasm and
+zip files gzip-compressed (`Content-Encoding: gzip`), files that are already
+compressed as they are, with ETag, Last-Modified and `Cache-Control: max-age=600`
+and 304 answers to revalidations. Either way it counts the bytes and requests it
+serves, per path.
+"""
+
+import collections
+import email.utils
+import gzip as gzip_module
+import hashlib
 import http.server
 import os
 import sys
 import threading
 from pathlib import Path
 
+# What GitHub Pages compresses (by type): everything but images and archives already compressed.
+COMPRESSED_ON_THE_WAY = {
+    ".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg", ".webmanifest", ".py",
+    ".txt", ".map",
+}
+
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     mounts: dict[str, Path] = {}
     server_stats = None
+    gzip = False
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript", ".wasm": "application/wasm", ".gz": "application/gzip",
+        ".webmanifest": "application/manifest+json",
+    }
 
     def translate_path(self, path):
         url_path = path.split("?", 1)[0].split("#", 1)[0]
@@ -20,10 +43,58 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return str(Path("/nonexistent") / url_path.lstrip("/"))
 
     def copyfile(self, source, outputfile):
+        size = len(source.data) if isinstance(source, _Body) else os.fstat(source.fileno()).st_size
         super().copyfile(source, outputfile)
-        self.server_stats.count(os.fstat(source.fileno()).st_size)
+        self.server_stats.count(self.path, size)
+
+    def send_head(self):
+        if not self.gzip:
+            return super().send_head()
+        return self._send_head_like_pages()
+
+    def _send_head_like_pages(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder
+            path = os.path.join(path, "index.html")
+        if not os.path.isfile(path):
+            self.send_error(404, "File not found")
+            return None
+        body, etag, modified = self.server_stats.encoded(path)
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            self.server_stats.count(self.path, 0)
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        if Path(path).suffix in COMPRESSED_ON_THE_WAY:
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", email.utils.formatdate(modified, usegmt=True))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return _Body(body)
 
     def log_message(self, format, *args):
+        pass
+
+
+class _Body:
+    """A response body in memory, as copyfile() and the byte count read it."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def read(self, size=-1):
+        data, self.data = self.data, b""
+        return data
+
+    def close(self):
         pass
 
 
@@ -31,10 +102,30 @@ class _Stats:
     def __init__(self):
         self._lock = threading.Lock()
         self.bytes_sent = 0
+        # {path: [body bytes of each answer]} (0 for a 304)
+        self.served = collections.defaultdict(list)
+        self._encoded = {}
 
-    def count(self, size):
+    def count(self, path, size):
         with self._lock:
             self.bytes_sent += size
+            self.served[path.split("?", 1)[0]].append(size)
+
+    def encoded(self, path):
+        """(body as sent, ETag, mtime) of a file, compressed once per version."""
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            found = self._encoded.get(key)
+        if found is None:
+            data = Path(path).read_bytes()
+            if Path(path).suffix in COMPRESSED_ON_THE_WAY:
+                data = gzip_module.compress(data, compresslevel=6, mtime=0)
+            etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+            found = (data, etag, stat.st_mtime)
+            with self._lock:
+                self._encoded[key] = found
+        return found
 
 
 class _QuietServer(http.server.ThreadingHTTPServer):
@@ -49,9 +140,11 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 class StaticServer:
     """Serves each folder of `mounts` ({"/chainrule/": Path("site")}) until stopped."""
 
-    def __init__(self, mounts, port=0):
+    def __init__(self, mounts, port=0, gzip=False):
         self.stats = _Stats()
-        self._handler = type("Handler", (_Handler,), {"mounts": dict(mounts), "server_stats": self.stats})
+        self._handler = type("Handler", (_Handler,), {
+            "mounts": dict(mounts), "server_stats": self.stats, "gzip": gzip,
+        })
         self._httpd = _QuietServer(("127.0.0.1", port), self._handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
@@ -64,6 +157,11 @@ class StaticServer:
     def bytes_sent(self):
         """Bytes of file bodies sent so far."""
         return self.stats.bytes_sent
+
+    def served(self):
+        """{path: [body bytes of each answer, 0 for a 304]} so far."""
+        with self.stats._lock:
+            return {path: list(sizes) for path, sizes in self.stats.served.items()}
 
     @property
     def origin(self):
