@@ -2,18 +2,24 @@
 // Everything is written to a scratch folder first and swapped in at the end,
 // so a failed build never leaves a half-built site behind.
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { bundleRenderer } from './build/bundle.mjs';
 import { ROOT, SHELL, PY_PACKAGE } from './build/paths.mjs';
 import { buildPage } from './build/page.mjs';
 import { copyPythonPackage, pyscriptConfig } from './build/python-sources.mjs';
 import { writeServiceWorker } from './build/service-worker.mjs';
 import { makeSnapshot } from './build/snapshot.mjs';
+import { trimStdlib } from './build/stdlib.mjs';
 import { copyPyodide, copyPyScript } from './build/vendor.mjs';
 import { inlineFirstGraph } from './tools/prerender.mjs';
 
 const site = path.resolve(process.argv[2] ?? path.join(ROOT, 'site'));
 const scratch = `${site}.partial`;
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 const step = async (label, work) => {
   const started = performance.now();
@@ -44,12 +50,33 @@ const modules = await step('page + python', async () => {
   return modules;
 });
 await step('first graph', () => inlineFirstGraph(inSite('index.html')));
+await step('standard library', async () => {
+  const page = await readFile(inSite('index.html'), 'utf8');
+  const { kept, before, after } = await trimStdlib(inSite('pyodide'), PY_PACKAGE, modules, page);
+  console.log(`    ${kept.length} modules kept, ${(before / 1e6).toFixed(2)} MB -> ${(after / 1e6).toFixed(2)} MB`);
+});
 await step('python snapshot', async () => {
   const { packed, bytes } = await makeSnapshot(inSite('pyodide'), PY_PACKAGE, modules);
   await writeFile(inSite('pyodide', 'python.snapshot.gz'), packed);
-  // The boot module sizes the snapshot's buffer before the download finishes.
+  // The boot module tells this build's snapshot from another's by its size and hash.
+  const snapshotSha256 = sha256(await promisify(gunzip)(packed));
   const boot = await readFile(path.join(SHELL, 'pyodide-boot.mjs'), 'utf8');
-  await writeFile(inSite('pyodide', 'pyodide-boot.mjs'), boot.replace('__SNAPSHOT_BYTES__', String(bytes)));
+  await writeFile(inSite('pyodide', 'pyodide-boot.mjs'), boot
+    .replace('__SNAPSHOT_BYTES__', String(bytes))
+    .replace('__SNAPSHOT_SHA256__', snapshotSha256));
+  // The loader's progress counts bytes on the wire: GitHub Pages gzips the wasm and the zip.
+  const onTheWire = async (file) => {
+    const content = await readFile(inSite('pyodide', file));
+    return [content.length, (await promisify(gzip)(content, { level: 6 })).length];
+  };
+  const sizes = {
+    wasm: await onTheWire('pyodide.asm.wasm'),
+    stdlib: await onTheWire('python_stdlib.zip'),
+    snapshot: [packed.length, packed.length],
+    snapshotSha256,
+  };
+  const page = await readFile(inSite('index.html'), 'utf8');
+  await writeFile(inSite('index.html'), page.replace('__BOOT_SIZES__', () => JSON.stringify(sizes)));
 });
 const { cacheName, assets } = await step('service worker', () => writeServiceWorker(scratch));
 
