@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 import chromium  # noqa: E402
+from harness import SERVICE_WORKER_ACTIVE  # noqa: E402
 from static_server import StaticServer  # noqa: E402
 
 SITE = REPO / "site"
@@ -70,7 +71,6 @@ STAGES = {
     "pyscript-asks": "PyScript asks for the interpreter",
     "pyscript-runs": "PyScript runs the page's script",
 }
-SERVICE_WORKER_ACTIVE = "navigator.serviceWorker.ready.then(() => true)"
 MAIN_THREAD = "CrRendererMain"
 TASK = "ThreadControllerImpl::RunTask"
 

@@ -13,9 +13,14 @@ SITE = Path(os.environ.get("CHAINRULE_SITE", REPO / "site"))
 SUBPATH = "/chainrule/"
 # Cold boots on a busy 2-core machine can be slow; a hung boot still fails.
 BOOT_TIMEOUT_MS = 60_000
-# True once the page's service worker is active (its precache done), false after 30 s.
+# True once the page's service worker is active and holds the whole build (the page asks
+# it to precache once it is ready and idle), false if that fails or takes over 30 s.
 SERVICE_WORKER_ACTIVE = """() => Promise.race([
-    navigator.serviceWorker.ready.then(() => true),
+    navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = ({data}) => resolve(data.precached);
+        registration.active.postMessage({type: 'precached?'}, [channel.port2]);
+    })),
     new Promise((resolve) => setTimeout(() => resolve(false), 30000)),
 ])"""
 

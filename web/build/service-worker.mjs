@@ -1,10 +1,31 @@
-// The service worker is generated from web/shell/sw.template.js with the list
-// of every file in the site and a hash of all of them in its cache name, so a
-// new deploy is a new cache that replaces the old one whole.
+// The service worker is generated from web/shell/sw.template.js with the files
+// the page uses, each with the SHA-256 of its contents, and a hash of the whole
+// site in its cache name, so a new deploy is a new cache that replaces the old
+// one whole.
 import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { SHELL } from './paths.mjs';
+
+// What no page asks for, so nothing precaches it: index.html is cached as './',
+// the config is inlined into the page, our package's files come bundled in
+// py/home.json (they are only the footer's Source link), and of PyScript's
+// chunks those of the editor, terminal, MicroPython, TOML and zip support that
+// our config never loads (names without their content hash).
+const LEFT_OUT = [
+  /^index\.html$/,
+  /^pyscript\.json$/,
+  /^py\/chainrule\//,
+  /^pyscript\/(codemirror|xterm)[\w-]*\.js$/,
+  /^pyscript\/(index|mpy|py|pyodide_graph|toml|zip)-[\w-]{8}\.js$/,
+  /^pyscript\/(service-worker|storage)\.js$/,
+  /^pyscript\/(core|xterm)\.css$/,
+];
+// Kept gunzipped (under the name without .gz): the page reads the snapshot
+// from the cache as it is, with nothing to inflate.
+const INFLATED = /\.gz$/;
 
 async function listFiles(dir, prefix = '') {
   const files = [];
@@ -16,22 +37,31 @@ async function listFiles(dir, prefix = '') {
   return files;
 }
 
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
 export async function writeServiceWorker(siteDir, name = 'sw.js') {
   const files = (await listFiles(siteDir)).filter((file) => file !== name).sort();
   const hash = createHash('sha256');
+  const assets = [];
   for (const file of files) {
+    const bytes = await readFile(path.join(siteDir, file));
     hash.update(`${file}\0`);
-    hash.update(await readFile(path.join(siteDir, file)));
+    hash.update(bytes);
+    if (LEFT_OUT.some((pattern) => pattern.test(file))) continue;
+    if (INFLATED.test(file)) {
+      assets.push([file.replace(INFLATED, ''), sha256(await promisify(gunzip)(bytes)), file]);
+    } else {
+      assets.push([file, sha256(bytes)]);
+    }
   }
+  assets.unshift(['./', sha256(await readFile(path.join(siteDir, 'index.html')))]);
   const cacheName = `chainrule-${hash.digest('hex').slice(0, 16)}`;
   const template = await readFile(path.join(SHELL, 'sw.template.js'), 'utf8');
-  const assets = ['./', ...files];
   await writeFile(
     path.join(siteDir, name),
     template
       .replace('__CACHE_NAME__', cacheName)
-      .replace('__ASSETS__', JSON.stringify(assets, null, 2))
-      .replace('__INFLATE__', JSON.stringify(files.filter((file) => file.endsWith('.gz')))),
+      .replace('__ASSETS__', JSON.stringify(assets, null, 2)),
   );
   return { cacheName, assets };
 }

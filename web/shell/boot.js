@@ -7,13 +7,25 @@
 (() => {
   const root = document.documentElement;
 
-  // The Python snapshot is the boot's biggest read: start it before any module
-  // has loaded, in a worker (pyodide/snapshot-worker.js), so that it never waits
-  // for the busy main thread. A first visit downloads the gzipped file; later
-  // visits read the service worker's decompressed copy straight from its cache.
-  // pyodide-boot.mjs takes the snapshot from here (and starts the worker
-  // itself if this is missing).
-  // The worker compiles Pyodide's wasm as well (globalThis.chainruleWasm).
+  // What the boot downloads, [bytes, bytes on the wire], and the snapshot's hash:
+  // filled in by the build (web/build.mjs).
+  const SIZES = __BOOT_SIZES__;
+  globalThis.chainruleSizes = SIZES;
+  // How many seconds more a boot without the snapshot takes than one with it
+  // (docs/performance.md): the snapshot is downloaded on a first visit only when
+  // the link brings it in less time than that.
+  const NORMAL_BOOT_SECONDS = 1.5;
+  // ?boot=snapshot or ?boot=normal forces a first visit's choice (for benchmarks).
+  const forced = new URLSearchParams(location.search).get('boot');
+
+  // The wasm and the Python snapshot are the boot's biggest reads: start them
+  // before any module has loaded, in a worker (pyodide/snapshot-worker.js), so
+  // that they never wait for the busy main thread. The worker compiles the wasm
+  // (globalThis.chainruleWasm) and decides whether Python starts from the
+  // snapshot: the service worker's copy when it has this build's, a download
+  // when the link is fast, else none (globalThis.chainruleSnapshot resolves
+  // {how: 'normal'}). pyodide-boot.mjs takes both from here (and starts the
+  // worker itself if this is missing).
   {
     const inPyodide = (name) => new URL(`pyodide/${name}`, document.baseURI).href;
     const worker = new Worker(inPyodide('snapshot-worker.js'));
@@ -27,8 +39,12 @@
       if (--pending === 0) worker.terminate();
     };
     worker.onmessage = ({ data }) => {
-      if ('module' in data || 'wasmError' in data) settle(wasm, data.wasmError, data.module);
-      else settle(snapshot, data.error, data);
+      if ('progress' in data) dispatchEvent(new CustomEvent('chainrule:boot-progress', { detail: data.progress }));
+      else if ('module' in data || 'wasmError' in data) settle(wasm, data.wasmError, data.module);
+      else {
+        if (data.how === 'snapshot') dispatchEvent(new CustomEvent('chainrule:boot-progress', { detail: ['snapshot', 0, SIZES.snapshot[1]] }));
+        settle(snapshot, data.error, data);
+      }
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -37,9 +53,14 @@
       wasm.reject(new Error(event.message || 'the snapshot reader failed'));
     };
     worker.postMessage({
-      cached: navigator.serviceWorker?.controller ? inPyodide('python.snapshot') : null,
-      packed: inPyodide('python.snapshot.gz'),
       wasm: inPyodide('pyodide.asm.wasm'),
+      cached: inPyodide('python.snapshot'),
+      packed: inPyodide('python.snapshot.gz'),
+      snapshotSha: SIZES.snapshotSha256,
+      sizes: SIZES,
+      normalBootSeconds: NORMAL_BOOT_SECONDS,
+      boot: forced,
+      stage: !navigator.serviceWorker?.controller,
     });
     globalThis.chainruleSnapshot.catch(() => {});
     globalThis.chainruleWasm.catch(() => {});
@@ -54,13 +75,25 @@
   const STAGE_LIMIT_MS = { download: 180000, start: 45000 };
   let watchdog = 0;
   let errorMessage = '';
+  // Bytes on the wire received and needed, per file: the wasm and the standard
+  // library always, the snapshot once the worker decided to download it.
+  const downloads = { wasm: [0, SIZES.wasm[1]], stdlib: [0, SIZES.stdlib[1]] };
+  const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+  function stageText() {
+    const stage = root.dataset.bootStage;
+    if (stage !== 'download') return STAGES[stage];
+    const files = Object.values(downloads);
+    const received = files.reduce((sum, [got]) => sum + got, 0);
+    const needed = files.reduce((sum, [, all]) => sum + all, 0);
+    return `${STAGES.download} ${megabytes(received)} of ${megabytes(needed)} MB`;
+  }
 
   const element = (testid) => document.querySelector(`[data-testid="${testid}"]`);
   const loading = () => root.dataset.state === 'loading';
 
   function draw() {
     const label = element('boot-stage');
-    if (label) label.textContent = STAGES[root.dataset.bootStage];
+    if (label) label.textContent = stageText();
     const box = element('boot-error');
     if (box && errorMessage) {
       box.textContent = errorMessage;
@@ -89,14 +122,27 @@
     );
   }
 
+  // Once the page is ready and idle, the service worker caches this build for
+  // offline use and the next visit: what the boot downloaded comes from the
+  // staging cache, the rest (the snapshot after a normal boot) is downloaded
+  // at low priority.
+  async function cacheForLater() {
+    try {
+      await navigator.serviceWorker.register('sw.js');
+      const registration = await navigator.serviceWorker.ready;
+      registration.active.postMessage({ type: 'precache' });
+    } catch (error) {
+      console.warn('Offline support is unavailable:', error);
+    }
+  }
+
   function ready() {
     clearTimeout(watchdog);
     root.dataset.bootStage = 'ready';
     draw();
     if ('serviceWorker' in navigator) {
-      navigator.serviceWorker.register('sw.js').catch((error) => {
-        console.warn('Offline support is unavailable:', error);
-      });
+      const idle = globalThis.requestIdleCallback ?? ((callback) => setTimeout(callback, 1));
+      idle(cacheForLater, { timeout: 2000 });
     }
   }
 
@@ -124,6 +170,10 @@
   }
 
   addEventListener('chainrule:boot-stage', (event) => enter(event.detail));
+  addEventListener('chainrule:boot-progress', ({ detail: [name, received, needed] }) => {
+    downloads[name] = [received, needed];
+    if (root.dataset.bootStage === 'download') draw();
+  });
   addEventListener('chainrule:boot-failed', (event) => fail(event.detail));
   addEventListener('error', (event) => {
     fail(`The page failed while starting Python: ${event.message}`);

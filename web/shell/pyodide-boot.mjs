@@ -22,6 +22,7 @@ const PYTHON_FILES = '../py/home.json';
 // Filled in by the build: the size of the memory the snapshot restores (a
 // snapshot of another size is from another build).
 const SNAPSHOT_BYTES = Number('__SNAPSHOT_BYTES__');
+const SNAPSHOT_SHA256 = '__SNAPSHOT_SHA256__';
 
 const announce = (type, detail) => dispatchEvent(new CustomEvent(`chainrule:${type}`, { detail }));
 // How Python came up, for tests and for anyone wondering why a boot was slow:
@@ -96,12 +97,48 @@ function watchWasm() {
 // them; one that fails early would surface as an unhandled rejection with a
 // bare "Failed to fetch". Marking them handled leaves the reporting to the
 // watch above and to Pyodide itself, which still see every failure.
+// The standard library's download is counted for the loader's progress, and
+// what Pyodide and this module download is handed to the service worker's
+// staging cache (see sw.template.js), so precaching it later downloads nothing twice.
+const STAGED = 'chainrule-staged';
+const STAGED_FILES = ['python_stdlib.zip', 'pyodide-lock.json', 'home.json'];
+
+function stageAndCount(response, url) {
+  const name = url.pathname.split('/').pop();
+  if (!response.ok || !response.body || !STAGED_FILES.includes(name)) return response;
+  const [forPage, forCache] = response.body.tee();
+  // A page the service worker controls has its files from the worker's cache already.
+  if (globalThis.caches && !navigator.serviceWorker?.controller) {
+    caches.open(STAGED)
+      .then((cache) => cache.put(`${url.href}?staged`, new Response(forCache, { headers: response.headers })))
+      .catch(() => {});
+  }
+  if (name !== 'python_stdlib.zip') return new Response(forPage, response);
+  // [bytes, bytes on the wire] of the file (boot.js has them from the build).
+  const [decoded, wire] = globalThis.chainruleSizes?.stdlib ?? [0, 0];
+  let received = 0;
+  const body = forPage.pipeThrough(new TransformStream({
+    transform(chunk, controller) {
+      received += chunk.byteLength;
+      if (wire && decoded) announce('boot-progress', ['stdlib', Math.min(wire, Math.round(received * wire / decoded)), wire]);
+      controller.enqueue(chunk);
+    },
+  }));
+  return new Response(body, response);
+}
+
 function quietEarlyFetches() {
   const original = globalThis.fetch;
-  globalThis.fetch = function fetch(...args) {
-    const response = original.apply(this, args);
+  globalThis.fetch = function fetch(resource, ...rest) {
+    const response = original.call(this, resource, ...rest);
     response.catch(() => {});
-    return response;
+    let url;
+    try {
+      url = new URL(String(resource instanceof Request ? resource.url : resource), INDEX_URL);
+    } catch {
+      return response;
+    }
+    return response.then((answer) => stageAndCount(answer, url));
   };
   return () => { globalThis.fetch = original; };
 }
@@ -125,8 +162,11 @@ function readSnapshot() {
       reject(new Error(event.message || 'the snapshot reader failed'));
     };
     worker.postMessage({
-      cached: navigator.serviceWorker?.controller ? new URL('python.snapshot', INDEX_URL).href : null,
+      cached: new URL('python.snapshot', INDEX_URL).href,
       packed: new URL('python.snapshot.gz', INDEX_URL).href,
+      snapshotSha: SNAPSHOT_SHA256,
+      sizes: { snapshot: globalThis.chainruleSizes?.snapshot ?? [0, 0] },
+      boot: 'snapshot',
     });
   });
 }
@@ -176,31 +216,27 @@ function writePythonFiles(pyodide, files) {
   }
 }
 
-async function bootFromSnapshot(watch) {
-  // Pyodide awaits the memory image before it sets up its module: the worker has
-  // it long before the main thread gets there, except on a first visit.
-  let how;
-  const memory = loadSnapshot().then((snapshot) => {
-    if (snapshot.memory.byteLength !== SNAPSHOT_BYTES) {
-      throw new SnapshotError('the Python snapshot does not fit this build');
-    }
-    mark('snapshot-read');
-    how = snapshot.how;
-    return snapshot.memory;
-  });
+async function bootFromSnapshot(watch, snapshot) {
+  if (snapshot.memory.byteLength !== SNAPSHOT_BYTES) {
+    throw new SnapshotError('the Python snapshot does not fit this build');
+  }
+  mark('snapshot-read');
   const pyodide = await Promise.race([
-    loadPlainPyodide({ indexURL: INDEX_URL, _loadSnapshot: memory }), watch.failed,
+    loadPlainPyodide({ indexURL: INDEX_URL, _loadSnapshot: snapshot.memory }), watch.failed,
   ]);
   mark('python-restored');
   reseed(pyodide);
-  recordBoot(how);
+  recordBoot(snapshot.how);
   return pyodide;
 }
 
+// The worker decides between the snapshot and a normal boot (snapshot-worker.js):
+// with the snapshot when the cache has it or the link is fast, else without.
 async function startPython(watch) {
   if (SNAPSHOT_BYTES > 0) {
     try {
-      return await bootFromSnapshot(watch);
+      const snapshot = await loadSnapshot();
+      if (snapshot.memory) return await bootFromSnapshot(watch, snapshot);
     } catch (error) {
       if (error instanceof BootError) throw error;
       console.warn('Restoring the Python snapshot failed; booting normally.', error);

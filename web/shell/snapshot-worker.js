@@ -1,27 +1,121 @@
-// Reads the Python snapshot and compiles Pyodide's wasm off the main thread.
-// boot.js starts it first thing on the page; pyodide-boot.mjs if boot.js did not.
+// Downloads and compiles Pyodide's wasm and reads the Python snapshot off the
+// main thread. boot.js starts it first thing on the page; pyodide-boot.mjs if
+// boot.js did not.
 //
-// Asked {cached, packed, wasm} (URLs), it compiles the wasm (from the browser's
-// code cache when it has one) and answers {module} or {wasmError}; it reads the
-// service worker's decompressed copy of the snapshot from Cache Storage if there
-// is one, else downloads the gzipped file and inflates it, unpacks it into the
-// memory image Pyodide restores and answers {how: 'cached snapshot' | 'snapshot',
-// memory} (the buffer is transferred, not copied) or {error}.
-async function compile(url) {
+// Asked {wasm, cached, packed, snapshotSha, sizes, normalBootSeconds, boot, stage}
+// (URLs, the snapshot's hash, {wasm, snapshot: [bytes, bytes on the wire]},
+// the seconds a boot without the snapshot costs more than one with it, and
+// 'snapshot' or 'normal' to force a boot), it:
+// - compiles the wasm as it downloads (from the browser's code cache when it
+//   has one) and answers {module} or {wasmError};
+// - answers {how, memory} (the buffer is transferred, not copied) or
+//   {how: 'normal'} or {error}: the service worker's decompressed copy of the
+//   snapshot when the cache holds this build's ('cached snapshot'); else,
+//   when the link is fast enough that downloading the snapshot costs less
+//   than booting Python without it (measured on the wasm as it arrives), the
+//   gzipped file ('snapshot'); else no snapshot at all ('normal'), and the
+//   service worker fetches it for the next visit once the page is idle;
+// - reports {progress: [name, bytes on the wire so far, in all]} as it downloads;
+// - when `stage` (a page no service worker controls yet), hands what it
+//   downloaded to the service worker's staging cache, so that precaching it
+//   later downloads nothing twice.
+const STAGED = 'chainrule-staged';
+
+let uncontrolled = false;
+let staging = false;
+const stage = (url, response) => {
+  caches.open(STAGED).then((cache) => cache.put(`${url}?staged`, response)).catch(() => {});
+};
+
+// A response whose body reports its progress as it is read (scaled from the
+// decoded bytes to the bytes on the wire: the server may compress it on the way).
+function counted(response, name, decodedSize, wireSize, onBytes) {
+  let decoded = 0;
+  const body = response.body.pipeThrough(new TransformStream({
+    transform(chunk, controller) {
+      decoded += chunk.byteLength;
+      const wire = Math.min(wireSize, Math.round(decoded * (wireSize / decodedSize)));
+      postMessage({ progress: [name, wire, wireSize] });
+      onBytes?.(wire);
+      controller.enqueue(chunk);
+    },
+  }));
+  return new Response(body, { status: response.status, headers: response.headers });
+}
+
+// The link's speed, from the wasm as it arrives: bytes on the wire per second
+// once a fair share of it is in (time to first byte left out).
+function linkMeter() {
+  let first = 0;
+  let resolve;
+  const measured = new Promise((done) => { resolve = done; });
+  return {
+    measured,
+    failed: (bytesPerSecond = 0) => resolve(bytesPerSecond),
+    onBytes(wire, wireSize) {
+      const now = performance.now();
+      if (!first) {
+        first = now;
+        return;
+      }
+      if (wire >= Math.min(wireSize, 1 << 20) || wire === wireSize) resolve(wire / ((now - first) / 1000));
+    },
+  };
+}
+
+async function compile({ wasm, sizes }, meter) {
   try {
-    postMessage({ module: await WebAssembly.compileStreaming(fetch(url)) });
+    const response = await fetch(wasm);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    // A page the service worker controls compiles the response itself: the
+    // browser keeps the compiled code for that URL (a rebuilt response has none),
+    // and has no download to count.
+    if (!uncontrolled) {
+      meter.failed(Infinity);
+      postMessage({ module: await WebAssembly.compileStreaming(response) });
+      return;
+    }
+    const headers = { 'Content-Type': 'application/wasm' };
+    let forCompile = response.body;
+    if (staging) {
+      let forCache;
+      [forCompile, forCache] = response.body.tee();
+      stage(wasm, new Response(forCache, { headers }));
+    }
+    const [whole, wire] = sizes.wasm;
+    const body = counted(new Response(forCompile, { headers }), 'wasm', whole, wire,
+      (received) => meter.onBytes(received, wire));
+    postMessage({ module: await WebAssembly.compileStreaming(body) });
   } catch (error) {
+    meter.failed(0);
     postMessage({ wasmError: error.message });
   }
 }
 
-async function read({ cached, packed }) {
-  const inCache = cached && globalThis.caches ? await caches.match(cached) : undefined;
-  if (inCache) return { how: 'cached snapshot', sparse: await inCache.arrayBuffer() };
+async function cachedSnapshot({ cached, snapshotSha }) {
+  if (!cached || !globalThis.caches) return null;
+  const found = await caches.match(cached);
+  return found?.headers.get('X-Sha256') === snapshotSha ? found : null;
+}
+
+async function download({ packed, cached, sizes }) {
   const response = await fetch(packed);
   if (!response.ok) throw new Error(`no Python snapshot (HTTP ${response.status})`);
-  const inflated = new Response(response.body.pipeThrough(new DecompressionStream('gzip')));
-  return { how: 'snapshot', sparse: await inflated.arrayBuffer() };
+  const body = counted(response, 'snapshot', ...sizes.snapshot);
+  const sparse = await new Response(body.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+  if (staging) stage(cached, new Response(sparse.slice(0)));
+  return sparse;
+}
+
+async function read(data, meter) {
+  const inCache = await cachedSnapshot(data);
+  if (inCache) return { how: 'cached snapshot', sparse: await inCache.arrayBuffer() };
+  if (data.boot !== 'snapshot') {
+    if (data.boot === 'normal') return { how: 'normal' };
+    const bytesPerSecond = await meter.measured;
+    if (data.sizes.snapshot[1] / bytesPerSecond > data.normalBootSeconds) return { how: 'normal' };
+  }
+  return { how: 'snapshot', sparse: await download(data) };
 }
 
 // The snapshot is sparse (web/build/sparse.mjs), records of
@@ -51,9 +145,16 @@ function unpack(sparse) {
 }
 
 addEventListener('message', async ({ data }) => {
-  if (data.wasm) compile(data.wasm);
+  uncontrolled = data.stage;
+  staging = uncontrolled && Boolean(globalThis.caches);
+  const meter = linkMeter();
+  if (data.wasm) compile(data, meter);
   try {
-    const { how, sparse } = await read(data);
+    const { how, sparse } = await read(data, meter);
+    if (!sparse) {
+      postMessage({ how });
+      return;
+    }
     const memory = unpack(sparse);
     postMessage({ how, memory }, [memory]);
   } catch (error) {
