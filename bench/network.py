@@ -6,8 +6,8 @@
 A static server on 127.0.0.1 serves gzip as GitHub Pages does (Content-Encoding:
 gzip for text, JavaScript, JSON, wasm and zip; already-compressed files as they
 are) and counts what it serves per path. Chromium's network emulation
-(`Network.emulateNetworkConditions` over CDP, set on the page and on every
-worker it starts) throttles each link: down Mbps / round trip ms. Each visit is
+(`Network.emulateNetworkConditions` over CDP) throttles each link: down
+Mbps / round trip ms. Each visit is
 cold: a new browser context, no HTTP cache, no service worker.
 
 Per link, medians over the runs: navigation -> the first graph painted, -> the
@@ -100,7 +100,11 @@ def link(spec):
 
 
 def throttle(context, page, mbps, rtt):
-    """Emulates the link on the page and on each worker it starts (workers are targets of their own)."""
+    """Emulates the link for the page; Chromium applies it to the page's dedicated workers'
+    requests too (the snapshot worker's downloads), not to the service worker's, which
+    only precaches after ready."""
+    if not mbps:
+        return None
     conditions = {
         "offline": False,
         "latency": rtt,
@@ -110,14 +114,6 @@ def throttle(context, page, mbps, rtt):
     session = context.new_cdp_session(page)
     session.send("Network.enable")
     session.send("Network.emulateNetworkConditions", conditions)
-
-    def on_worker(worker):
-        # Playwright attaches to dedicated workers; CDP sessions on them are not exposed,
-        # so the page's session throttles them (Chromium applies a frame's conditions to
-        # its dedicated workers' requests).
-        pass
-
-    page.on("worker", on_worker)
     return session
 
 
@@ -183,7 +179,10 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--site", type=Path, default=SITE, help="the built site (default: site/)")
     parser.add_argument("--old", type=Path, help="another built site to measure in the same run")
-    parser.add_argument("--links", default="50/20,10/40,3/100", help="Mbps/RTT ms, comma-separated")
+    parser.add_argument("--links", default="50/20,10/40,3/100",
+                        help="Mbps/RTT ms, comma-separated; 0/0 is no throttling")
+    parser.add_argument("--both-boots", action="store_true",
+                        help="also the site forced to boot with the snapshot and without (?boot=)")
     args = parser.parse_args()
     for site in filter(None, (args.site, args.old)):
         if not (site / "index.html").is_file():
@@ -200,6 +199,9 @@ def main():
             "/vendor/pyscript/": MODULES / "@pyscript" / "core" / "dist",
         }
         pages = {"chainrule": ("/chainrule/", True)}
+        if args.both_boots:
+            pages["  ?boot=snapshot"] = ("/chainrule/?boot=snapshot", True)
+            pages["  ?boot=normal"] = ("/chainrule/?boot=normal", True)
         if args.old:
             mounts["/old/"] = args.old
             pages["old build"] = ("/old/", True)
@@ -224,8 +226,9 @@ def main():
 def report_link(mbps, rtt, samples, runs):
     bare_ready = median(samples["bare PyScript"], "ready")
     bare_bytes = median(samples["bare PyScript"], "before_ready")
-    print(f"\n{mbps:g} Mbps, {rtt:g} ms RTT: medians of {runs} cold visits")
-    print(f"  {'':14} {'graph':>6} {'step':>6} {'ready':>6} {'/bare':>6}"
+    link = f"{mbps:g} Mbps, {rtt:g} ms RTT" if mbps else "no throttling"
+    print(f"\n{link}: medians of {runs} cold visits")
+    print(f"  {'':16} {'graph':>6} {'step':>6} {'ready':>6} {'/bare':>6}"
           f" {'MB<ready':>9} {'/bare':>6} {'MB visit':>9}  served twice")
     fmt = lambda v, spec: format(v, spec) if v is not None else " " * len(format(0, spec))  # noqa: E731
     for name, visits in samples.items():
@@ -233,7 +236,7 @@ def report_link(mbps, rtt, samples, runs):
         before = median(visits, "before_ready")
         twice = sorted({path for v in visits for path in v["twice"]})
         print(
-            f"  {name:14} {fmt(median(visits, 'graph'), '6.2f')} {fmt(median(visits, 'step'), '6.2f')}"
+            f"  {name:16} {fmt(median(visits, 'graph'), '6.2f')} {fmt(median(visits, 'step'), '6.2f')}"
             f" {ready:6.2f} {ready / bare_ready:5.2f}x {before / 1e6:9.2f} {before / bare_bytes:5.2f}x"
             f" {median(visits, 'total') / 1e6:9.2f}  {', '.join(twice) or '-'}"
         )

@@ -1,0 +1,39 @@
+"""The site's standard library holds only what the page can import, and all of it."""
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+from harness import REPO, SITE
+
+IMPORTS = Path(__file__).with_name("stdlib_imports.mjs")
+FULL_STDLIB = REPO / "web" / "node_modules" / "pyodide" / "python_stdlib.zip"
+
+
+def stdlib_modules(zip_path):
+    return {
+        name[:-3].removesuffix("/__init__").replace("/", ".")
+        for name in zipfile.ZipFile(zip_path).namelist() if name.endswith(".py")
+    }
+
+
+def test_every_standard_module_the_page_names_imports_from_the_sites_zip():
+    # Every import statement of our package and PyScript's, at any depth (in functions,
+    # under try), that names a module of Pyodide's standard library: imported for real
+    # from the site's zip, so what those modules import when imported is checked too.
+    result = subprocess.run(
+        ["node", str(IMPORTS), str(SITE), str(FULL_STDLIB)],
+        capture_output=True, text=True, check=True, timeout=180,
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["failed"] == {}
+    assert {"json", "random", "dataclasses", "ast", "asyncio", "inspect"} <= set(seen["tried"])
+
+
+def test_the_sites_zip_leaves_out_what_no_page_imports():
+    kept = stdlib_modules(SITE / "pyodide" / "python_stdlib.zip")
+    full = stdlib_modules(FULL_STDLIB)
+    assert kept < full
+    assert not {"unittest", "pdb", "doctest", "email", "http.server", "tkinter"} & kept
+    assert (SITE / "pyodide" / "python_stdlib.zip").stat().st_size < FULL_STDLIB.stat().st_size / 1.8
