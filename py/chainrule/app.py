@@ -227,10 +227,19 @@ class Page:
         self.show_theme()
         if not js.matchMedia(WIDE_WINDOW).matches:
             by_testid("inputs").open = False
+        typed = self.typed_while_starting()
         if not self.open_link():
             self.open_saved()
+        if typed is not None:
+            self.use_text(typed)
         for control in document.querySelectorAll("[data-needs-python]"):
             control.disabled = False
+
+    def typed_while_starting(self):
+        """What the user typed in the editor before Python was up, or None: drawn in place
+        of the saved text or link (with its error at its place if it does not parse)."""
+        typed = self.editor.value
+        return None if typed == self.editor.defaultValue else typed
 
     def open_saved(self):
         """The text saved in this browser, or the default example, in the editor too."""

@@ -32,14 +32,13 @@
     let snapshot, wasm;
     globalThis.chainruleSnapshot = new Promise((resolve, reject) => { snapshot = { resolve, reject }; });
     globalThis.chainruleWasm = new Promise((resolve, reject) => { wasm = { resolve, reject }; });
-    let pending = 2;
     const settle = (promise, error, value) => {
       if (error) promise.reject(new Error(error));
       else promise.resolve(value);
-      if (--pending === 0) worker.terminate();
     };
     worker.onmessage = ({ data }) => {
-      if ('progress' in data) dispatchEvent(new CustomEvent('chainrule:boot-progress', { detail: data.progress }));
+      if ('finished' in data) worker.terminate();
+      else if ('progress' in data) dispatchEvent(new CustomEvent('chainrule:boot-progress', { detail: data.progress }));
       else if ('module' in data || 'wasmError' in data) settle(wasm, data.wasmError, data.module);
       else {
         if (data.how === 'snapshot') dispatchEvent(new CustomEvent('chainrule:boot-progress', { detail: ['snapshot', 0, SIZES.snapshot[1]] }));
@@ -70,6 +69,7 @@
     download: 'Downloading Python…',
     start: 'Starting Python…',
     ready: 'Ready',
+    error: 'Python could not start',
   };
   // Generous limits: only a boot that is stuck, not one that is slow, should fail.
   const STAGE_LIMIT_MS = { download: 180000, start: 45000 };
@@ -91,13 +91,45 @@
   const element = (testid) => document.querySelector(`[data-testid="${testid}"]`);
   const loading = () => root.dataset.state === 'loading';
 
+  // Controls that wait for Python say so while it starts (and why they stay
+  // disabled if it cannot); their own titles come back once it is ready.
+  const WAITING = { loading: 'Python is starting…', error: 'Python could not start' };
+  const STEP_BUTTONS = '[data-testid="controls"] button:not([data-testid="shortcuts-button"])';
+  function explainDisabled() {
+    const why = WAITING[root.dataset.state];
+    for (const control of document.querySelectorAll(`[data-needs-python], ${STEP_BUTTONS}`)) {
+      if (why && control.disabled) {
+        control.dataset.ownTitle ??= control.title;
+        control.title = why;
+      } else if (control.dataset.ownTitle !== undefined) {
+        control.title = control.dataset.ownTitle;
+        delete control.dataset.ownTitle;
+      }
+    }
+  }
+
   function draw() {
+    explainDisabled();
     const label = element('boot-stage');
     if (label) label.textContent = stageText();
     const box = element('boot-error');
-    if (box && errorMessage) {
-      box.textContent = errorMessage;
+    if (box && errorMessage && box.hidden) {
+      // A reload finishes the boot: what already arrived whole comes from the
+      // staging cache (snapshot-worker.js, pyodide-boot.mjs) or the HTTP cache.
+      const retry = document.createElement('button');
+      retry.type = 'button';
+      retry.dataset.testid = 'retry';
+      retry.textContent = 'Retry';
+      retry.addEventListener('click', () => location.reload());
+      box.replaceChildren(`${errorMessage} `, retry);
       box.hidden = false;
+    }
+    if (root.dataset.state === 'error') {
+      // The rest of the page agrees: nothing to edit or tune without Python.
+      const editor = element('expression');
+      if (editor) editor.readOnly = true;
+      const inputs = document.querySelector('.inputs__empty');
+      if (inputs) inputs.textContent = 'Inputs cannot be tuned: Python could not start.';
     }
   }
 
@@ -106,6 +138,7 @@
     clearTimeout(watchdog);
     errorMessage = message;
     root.dataset.state = 'error';
+    root.dataset.bootStage = 'error';
     draw();
   }
 

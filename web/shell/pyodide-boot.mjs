@@ -127,18 +127,39 @@ function stageAndCount(response, url) {
   return new Response(body, response);
 }
 
+// The standard library as an earlier try of this first visit staged it, if it
+// is this build's (a retry after a dropped connection downloads it only once).
+async function stagedStdlib(url) {
+  const [, wire, sha256] = globalThis.chainruleSizes?.stdlib ?? [];
+  if (!sha256 || !globalThis.caches || navigator.serviceWorker?.controller) return null;
+  const found = await (await caches.open(STAGED)).match(`${url.href}?staged`);
+  if (!found) return null;
+  const body = await found.arrayBuffer();
+  const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', body))]
+    .map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  if (hash !== sha256) return null;
+  announce('boot-progress', ['stdlib', wire, wire]);
+  return new Response(body, { headers: { 'Content-Type': 'application/zip' } });
+}
+
 function quietEarlyFetches() {
   const original = globalThis.fetch;
   globalThis.fetch = function fetch(resource, ...rest) {
-    const response = original.call(this, resource, ...rest);
-    response.catch(() => {});
     let url;
     try {
       url = new URL(String(resource instanceof Request ? resource.url : resource), INDEX_URL);
     } catch {
-      return response;
+      url = null;
     }
-    return response.then((answer) => stageAndCount(answer, url));
+    const download = () => {
+      const response = original.call(this, resource, ...rest);
+      return url ? response.then((answer) => stageAndCount(answer, url)) : response;
+    };
+    const response = url?.pathname.endsWith('/python_stdlib.zip')
+      ? stagedStdlib(url).catch(() => null).then((kept) => kept ?? download())
+      : download();
+    response.catch(() => {});
+    return response;
   };
   return () => { globalThis.fetch = original; };
 }
@@ -152,9 +173,9 @@ function readSnapshot() {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('snapshot-worker.js', INDEX_URL));
     worker.onmessage = ({ data }) => {
-      worker.terminate();
-      if (data.error) reject(new Error(data.error));
-      else resolve(data);
+      if ('finished' in data) worker.terminate();
+      else if (data.error) reject(new Error(data.error));
+      else if ('how' in data) resolve(data);
     };
     worker.onerror = (event) => {
       event.preventDefault();

@@ -15,7 +15,8 @@
 //   than booting Python without it (measured on the wasm as it arrives), the
 //   gzipped file ('snapshot'); else no snapshot at all ('normal'), and the
 //   service worker fetches it for the next visit once the page is idle;
-// - reports {progress: [name, bytes on the wire so far, in all]} as it downloads;
+// - reports {progress: [name, bytes on the wire so far, in all]} as it downloads,
+//   and {finished} when it has nothing more to do;
 // - when `stage` (a page no service worker controls yet), hands what it
 //   downloaded to the service worker's staging cache, so that precaching it
 //   later downloads nothing twice.
@@ -23,9 +24,24 @@ const STAGED = 'chainrule-staged';
 
 let uncontrolled = false;
 let staging = false;
+// Staging goes on after the answers are sent: boot.js ends the worker only
+// once it says {finished} (after its last put).
+const stagings = [];
 const stage = (url, response) => {
-  caches.open(STAGED).then((cache) => cache.put(`${url}?staged`, response)).catch(() => {});
+  stagings.push(caches.open(STAGED).then((cache) => cache.put(`${url}?staged`, response)).catch(() => {}));
 };
+
+// What an earlier try of this first visit staged, if it is this build's file
+// (a retry after a dropped connection downloads only what never arrived).
+async function staged(url, sha256) {
+  if (!staging || !sha256) return null;
+  const found = await (await caches.open(STAGED)).match(`${url}?staged`);
+  if (!found) return null;
+  const body = await found.arrayBuffer();
+  const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', body))]
+    .map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return hash === sha256 ? body : null;
+}
 
 // A response whose body reports its progress as it is read (scaled from the
 // decoded bytes to the bytes on the wire: the server may compress it on the way).
@@ -65,6 +81,13 @@ function linkMeter() {
 
 async function compile({ wasm, sizes }, meter) {
   try {
+    const kept = await staged(wasm, sizes.wasm[2]);
+    if (kept) {
+      meter.failed(Infinity);
+      postMessage({ progress: ['wasm', sizes.wasm[1], sizes.wasm[1]] });
+      postMessage({ module: await WebAssembly.compile(kept) });
+      return;
+    }
     const response = await fetch(wasm);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     // A page the service worker controls compiles the response itself: the
@@ -110,6 +133,8 @@ async function download({ packed, cached, sizes }) {
 async function read(data, meter) {
   const inCache = await cachedSnapshot(data);
   if (inCache) return { how: 'cached snapshot', sparse: await inCache.arrayBuffer() };
+  const kept = await staged(data.cached, data.snapshotSha);
+  if (kept) return { how: 'snapshot', sparse: kept };
   if (data.boot !== 'snapshot') {
     if (data.boot === 'normal') return { how: 'normal' };
     const bytesPerSecond = await meter.measured;
@@ -144,11 +169,7 @@ function unpack(sparse) {
   throw new Error('the Python snapshot is truncated');
 }
 
-addEventListener('message', async ({ data }) => {
-  uncontrolled = data.stage;
-  staging = uncontrolled && Boolean(globalThis.caches);
-  const meter = linkMeter();
-  if (data.wasm) compile(data, meter);
+async function answer(data, meter) {
   try {
     const { how, sparse } = await read(data, meter);
     if (!sparse) {
@@ -160,4 +181,13 @@ addEventListener('message', async ({ data }) => {
   } catch (error) {
     postMessage({ error: error.message });
   }
+}
+
+addEventListener('message', async ({ data }) => {
+  uncontrolled = data.stage;
+  staging = uncontrolled && Boolean(globalThis.caches);
+  const meter = linkMeter();
+  await Promise.all([data.wasm && compile(data, meter), answer(data, meter)]);
+  await Promise.all(stagings);
+  postMessage({ finished: true });
 });

@@ -61,9 +61,19 @@ async function intact(path, hash, source, staged, older) {
   throw new WrongBuild(`${path} is not this build's`);
 }
 
+// Whether this worker's build is still the one to cache: an update installing
+// caches its own, an active worker only until a newer one is on its way.
+function current() {
+  const { installing, waiting, active } = self.registration;
+  const me = self.serviceWorker;
+  if (!me || installing === me) return true;
+  return active === me && !installing && !waiting;
+}
+
 let precaching = null;
 function precache({ reuseOlder }) {
   precaching ??= (async () => {
+    if (!current()) throw new WrongBuild('a newer build is on its way');
     const cache = await caches.open(CACHE);
     if (await cache.match(COMPLETE)) return true;
     const staged = await caches.open(STAGED);
@@ -76,7 +86,9 @@ function precache({ reuseOlder }) {
       const url = scoped(path);
       const kept = await cache.match(url);
       if (kept?.headers.get('X-Sha256') === hash) continue;
-      await cache.put(url, await intact(path, hash, source, staged, older));
+      const copy = await intact(path, hash, source, staged, older);
+      if (!current()) throw new WrongBuild('a newer build is on its way');
+      await cache.put(url, copy);
     }
     await cache.put(COMPLETE, new Response(CACHE));
     await caches.delete(STAGED);
@@ -116,7 +128,10 @@ self.addEventListener('message', (event) => {
 // Opened once per worker lifetime: a boot asks for some twenty files at once.
 let complete = null;
 const completeCache = () => {
-  complete ??= caches.open(CACHE).then(async (cache) => (await cache.match(COMPLETE) ? cache : null));
+  complete ??= caches.has(CACHE).then(async (exists) => {
+    const cache = exists ? await caches.open(CACHE) : null;
+    return (await cache?.match(COMPLETE)) ? cache : null;
+  });
   return complete.then((cache) => {
     if (!cache) complete = null;
     return cache;
@@ -126,9 +141,10 @@ const completeCache = () => {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || !request.url.startsWith(self.registration.scope)) return;
-  event.respondWith(
-    completeCache()
-      .then((cache) => cache?.match(request, { ignoreSearch: request.mode === 'navigate' }))
-      .then((cached) => cached ?? fetch(request)),
-  );
+  // Until the cache is complete, the network answers, revalidating whatever the
+  // HTTP cache holds: it may still have files of the build before.
+  event.respondWith(completeCache().then(async (cache) => {
+    if (!cache) return fetch(request, { cache: 'no-cache' });
+    return (await cache.match(request, { ignoreSearch: request.mode === 'navigate' })) ?? fetch(request);
+  }));
 });

@@ -1,0 +1,174 @@
+"""A first visit: each file downloaded once, what the user does while Python starts, faults."""
+
+import shutil
+
+from harness import SERVICE_WORKER_ACTIVE, SITE, SUBPATH, wait_for_state
+from pages import LECTURE, assert_that, by_testid, eventually, read_canvas
+from test_app_shell import (
+    NEW_WORKER_WAITING, cache_name, deploy_a_new_title, wait_until_the_new_worker_took_over,
+)
+
+WASM = "**/pyodide/pyodide.asm.wasm"
+STDLIB = "**/pyodide/python_stdlib.zip"
+CACHED_PATHS = """async () => {
+    const [name] = (await caches.keys()).filter((key) => key !== 'chainrule-staged');
+    const keys = await (await caches.open(name)).keys();
+    return keys.map((request) => new URL(request.url).pathname);
+}"""
+
+
+def downloads(server):
+    """{path: how many times its body was sent} (a 304 sends none)."""
+    return {path: sum(1 for size in sizes if size) for path, sizes in server.served().items()}
+
+
+def held_until_released(context, pattern):
+    """Holds the first request matching `pattern`; returns a function that lets it go."""
+    held = []
+    context.route(pattern, lambda route: held.append(route))
+
+    def release(page):
+        eventually(page, lambda: assert_that(held, "the page never asked for it"))
+        held[0].continue_()
+        context.unroute(pattern)
+
+    return release
+
+
+def test_a_first_visit_downloads_each_file_once_and_caches_only_what_pages_use(
+        context, server, app_url):
+    page = context.new_page()
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    asked_by_the_page = set(downloads(server))
+    assert page.evaluate(SERVICE_WORKER_ACTIVE)
+
+    twice = {path: n for path, n in downloads(server).items() if n > 1}
+    assert twice == {}
+    cached = set(page.evaluate(CACHED_PATHS)) - {SUBPATH + "__complete__"}
+    snapshot = SUBPATH + "pyodide/python.snapshot"
+    # The service worker keeps the snapshot gunzipped; the manifest and its icons are
+    # the page's too, though a headless browser never asks for them.
+    referenced = {SUBPATH + path for path in (
+        "manifest.webmanifest", "icons/icon-192.png", "icons/icon-512.png")}
+    assert cached - {snapshot} - referenced <= asked_by_the_page
+    assert asked_by_the_page - {SUBPATH + "sw.js", snapshot + ".gz"} <= cached
+    assert snapshot in cached
+
+
+def test_the_loader_counts_the_bytes_it_downloads(context, app_url):
+    release = held_until_released(context, WASM)
+    page = context.new_page()
+    page.goto(app_url, wait_until="domcontentloaded")
+    stage = by_testid(page, "boot-stage")
+    eventually(page, lambda: assert_that(
+        stage.text_content().startswith("Downloading Python… 0.0 of "), stage.text_content()))
+    needed = float(stage.text_content().split(" of ")[1].split()[0])
+    wasm = (SITE / "pyodide" / "pyodide.asm.wasm").stat().st_size
+    # The wasm, gzipped on the way, and the standard library at least; the whole wasm
+    # as it is on disk would be more than all of it.
+    assert 2 < needed < wasm / 1e6
+    release(page)
+    wait_for_state(page, "ready")
+
+
+def test_what_the_user_types_while_python_starts_is_drawn_at_ready(context, app_url):
+    release = held_until_released(context, WASM)
+    page = context.new_page()
+    page.goto(app_url, wait_until="domcontentloaded")
+    editor = by_testid(page, "expression")
+    typed = LECTURE.rstrip() + "\ng = L*3"
+    editor.fill(typed)
+    editor.press("Control+Enter")
+    release(page)
+    wait_for_state(page, "ready")
+    assert editor.input_value() == typed
+    eventually(page, lambda: assert_that(
+        "g" in {v["label"] for v in read_canvas(page).values.values()}, "g is not drawn"))
+
+
+def test_controls_that_wait_for_python_say_so_until_it_is_ready(context, app_url):
+    release = held_until_released(context, WASM)
+    page = context.new_page()
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.wait_for_function("document.readyState !== 'loading'")
+    for name in ("share", "preset", "step", "edit-mode"):
+        control = by_testid(page, name)
+        assert control.is_disabled(), name
+        assert control.get_attribute("title") == "Python is starting…", name
+    release(page)
+    wait_for_state(page, "ready")
+    assert by_testid(page, "share").get_attribute("title") == "Copy a link to this graph and step"
+    assert by_testid(page, "step").get_attribute("title") == "Step (→)"
+
+
+def test_a_dropped_connection_offers_a_retry_that_downloads_only_what_never_arrived(
+        new_context, server, app_url):
+    context, problems = new_context()
+    problems.expect(r"^failed request: \S+/pyodide/python_stdlib\.zip ")
+    problems.expect(r"^console error: Failed to load resource")
+    problems.expect(r"^page error: (Python could not start|ExitStatus)")
+    # What Pyodide itself logs when Python starts without its standard library.
+    for line in ("Error occurred while installing the standard library", "TypeError: Failed to fetch",
+                 "Fatal Python error", "Python runtime state", "ModuleNotFoundError", "Current thread",
+                 "  <no Python frame>", "$"):
+        problems.expect(rf"^console error: {line}")
+    context.route(STDLIB, lambda route: route.abort("connectionreset"))
+    page = context.new_page()
+    page.goto(app_url + "?boot=normal")
+    wait_for_state(page, "error")
+    assert by_testid(page, "boot-stage").text_content() == "Python could not start"
+    assert by_testid(page, "expression").get_attribute("readonly") is not None
+    assert "Python could not start" in by_testid(page, "inputs-list").text_content()
+    assert by_testid(page, "share").get_attribute("title") == "Python could not start"
+    page.wait_for_function(  # the wasm arrived whole and was staged
+        "caches.open('chainrule-staged').then((c) => c.keys()).then((k) => k.some("
+        "(r) => r.url.includes('pyodide.asm.wasm')))")
+
+    context.unroute(STDLIB)
+    by_testid(page, "retry").click()
+    wait_for_state(page, "ready")
+    assert downloads(server)[SUBPATH + "pyodide/pyodide.asm.wasm"] == 1
+    assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    assert downloads(server)[SUBPATH + "pyodide/pyodide.asm.wasm"] == 1
+
+
+def test_a_half_finished_precache_never_serves_two_builds(new_context, server, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    server.mount("/update/", site)
+    url = server.url("/update/")
+    context, problems = new_context()
+    problems.expect(r"^failed request: \S+/python\.snapshot\.gz ")
+    # The connection drops while the service worker precaches: it never completes.
+    context.route("**/python.snapshot.gz", lambda route: route.abort("connectionreset"))
+    page = context.new_page()
+    page.goto(url + "?boot=normal")
+    wait_for_state(page, "ready")
+    assert page.evaluate(SERVICE_WORKER_ACTIVE) is False
+    old_name = cache_name(site)
+    page.close()
+
+    new_name = deploy_a_new_title(site)
+    context.unroute("**/python.snapshot.gz")
+    page = context.new_page()
+    page.goto(url)
+    wait_for_state(page, "ready")
+    # The old build's cache holds part of it: the page comes whole from the network.
+    assert page.locator("h1").text_content() == "chainrule 2"
+    assert python_version_shown(page)
+    assert page.evaluate(NEW_WORKER_WAITING)
+    page.close()
+    wait_until_the_new_worker_took_over(context, server, url, tmp_path)
+
+    page = context.new_page()
+    page.goto(url)
+    wait_for_state(page, "ready")
+    assert page.locator("h1").text_content() == "chainrule 2"
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    assert old_name not in page.evaluate("caches.keys()")
+    assert new_name in page.evaluate("caches.keys()")
+
+
+def python_version_shown(page):
+    return by_testid(page, "python-version").text_content().startswith("Python 3.")
