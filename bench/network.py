@@ -142,7 +142,7 @@ def visit(browser, server, url, mbps, rtt, has_worker):
     throttle(context, page, mbps, rtt)
     page.add_init_script(STAMPS)
     first = len(server.log)
-    page.goto(url)
+    page.goto(url, wait_until="commit", timeout=120_000)
     page.wait_for_function("window.readyAt !== undefined", timeout=600_000)
     if has_worker:
         page.wait_for_function("window.stepAt !== undefined", timeout=120_000)

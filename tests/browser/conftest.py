@@ -48,7 +48,7 @@ def browser():
 
 @pytest.fixture
 def server(site):
-    server = StaticServer({SUBPATH: site})
+    server = StaticServer({SUBPATH: site}, gzip=True)
     yield server
     server.stop()
 

@@ -98,13 +98,17 @@ class _Body:
         pass
 
 
+# Files as sent, compressed once per version for every server of the process.
+_ENCODED = {}
+_ENCODED_LOCK = threading.Lock()
+
+
 class _Stats:
     def __init__(self):
         self._lock = threading.Lock()
         self.bytes_sent = 0
         # {path: [body bytes of each answer]} (0 for a 304)
         self.served = collections.defaultdict(list)
-        self._encoded = {}
 
     def count(self, path, size):
         with self._lock:
@@ -115,16 +119,16 @@ class _Stats:
         """(body as sent, ETag, mtime) of a file, compressed once per version."""
         stat = os.stat(path)
         key = (path, stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            found = self._encoded.get(key)
+        with _ENCODED_LOCK:
+            found = _ENCODED.get(key)
         if found is None:
             data = Path(path).read_bytes()
             if Path(path).suffix in COMPRESSED_ON_THE_WAY:
                 data = gzip_module.compress(data, compresslevel=6, mtime=0)
             etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
             found = (data, etag, stat.st_mtime)
-            with self._lock:
-                self._encoded[key] = found
+            with _ENCODED_LOCK:
+                _ENCODED[key] = found
         return found
 
 

@@ -172,3 +172,24 @@ def test_a_half_finished_precache_never_serves_two_builds(new_context, server, t
 
 def python_version_shown(page):
     return by_testid(page, "python-version").text_content().startswith("Python 3.")
+
+
+def test_a_slow_first_visit_boots_without_the_snapshot_and_the_next_visit_restores_it(
+        context, server, app_url):
+    page = context.new_page()
+    link = context.new_cdp_session(page)
+    link.send("Network.enable")
+    link.send("Network.emulateNetworkConditions", {  # 4 Mbps, 40 ms
+        "offline": False, "latency": 40, "downloadThroughput": 4e6 / 8, "uploadThroughput": 4e6 / 8,
+    })
+    page.goto(app_url)
+    wait_for_state(page, "ready", timeout=180_000)
+    assert page.evaluate("document.documentElement.dataset.pythonBoot") == "normal"
+    assert SUBPATH + "pyodide/python.snapshot.gz" not in downloads(server)
+    link.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
+    })
+    assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    page.reload()
+    wait_for_state(page, "ready")
+    assert page.evaluate("document.documentElement.dataset.pythonBoot") == "cached snapshot"

@@ -14,7 +14,7 @@
   // How many seconds more a boot without the snapshot takes than one with it
   // (docs/performance.md): the snapshot is downloaded on a first visit only when
   // the link brings it in less time than that.
-  const NORMAL_BOOT_SECONDS = 1.5;
+  const NORMAL_BOOT_SECONDS = 3;
   // ?boot=snapshot or ?boot=normal forces a first visit's choice (for benchmarks).
   const forced = new URLSearchParams(location.search).get('boot');
 

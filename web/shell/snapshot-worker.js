@@ -60,7 +60,9 @@ function counted(response, name, decodedSize, wireSize, onBytes) {
 }
 
 // The link's speed, from the wasm as it arrives: bytes on the wire per second
-// once a fair share of it is in (time to first byte left out).
+// over the whole file (time to first byte left out). Waiting for all of it
+// delays nothing on a link that bounds the boot: the snapshot, if chosen,
+// follows the wasm on the same link.
 function linkMeter() {
   let first = 0;
   let resolve;
@@ -74,7 +76,7 @@ function linkMeter() {
         first = now;
         return;
       }
-      if (wire >= Math.min(wireSize, 1 << 20) || wire === wireSize) resolve(wire / ((now - first) / 1000));
+      if (wire === wireSize) resolve(wire / Math.max((now - first) / 1000, 1e-3));
     },
   };
 }
@@ -98,17 +100,16 @@ async function compile({ wasm, sizes }, meter) {
       postMessage({ module: await WebAssembly.compileStreaming(response) });
       return;
     }
+    // Counted on a branch of its own: the compiler reads only as fast as it
+    // compiles, and the link's speed is what the boot's choice needs.
     const headers = { 'Content-Type': 'application/wasm' };
-    let forCompile = response.body;
-    if (staging) {
-      let forCache;
-      [forCompile, forCache] = response.body.tee();
-      stage(wasm, new Response(forCache, { headers }));
-    }
+    const [forCompile, forCount] = response.body.tee();
     const [whole, wire] = sizes.wasm;
-    const body = counted(new Response(forCompile, { headers }), 'wasm', whole, wire,
+    const arriving = counted(new Response(forCount, { headers }), 'wasm', whole, wire,
       (received) => meter.onBytes(received, wire));
-    postMessage({ module: await WebAssembly.compileStreaming(body) });
+    if (staging) stage(wasm, arriving);
+    else arriving.body.pipeTo(new WritableStream()).catch(() => {});
+    postMessage({ module: await WebAssembly.compileStreaming(new Response(forCompile, { headers })) });
   } catch (error) {
     meter.failed(0);
     postMessage({ wasmError: error.message });
