@@ -36,16 +36,21 @@ BARE_PAGE = """<!doctype html>
 <html data-state="loading">
 <head>
   <meta charset="utf-8">
-  <script type="module" src="../chainrule/pyscript/core.js"></script>
+  <script type="module" src="PYSCRIPT/core.js"></script>
 </head>
 <body>
-  <script type="py" config='{"interpreter": "../chainrule/pyodide/pyodide.mjs"}'>
+  <script type="py" config='{"interpreter": "PYODIDE/pyodide.mjs"}'>
 import js
 js.document.documentElement.dataset.state = "ready"
   </script>
 </body>
 </html>
 """
+
+
+def bare_page(pyscript, pyodide):
+    """The bare PyScript page, taking PyScript and Pyodide from these folders (URLs)."""
+    return BARE_PAGE.replace("PYSCRIPT", pyscript).replace("PYODIDE", pyodide)
 # Stamps the moment the page turns ready, on the page's own clock (0 = navigation start).
 STAMP_READY = """
 new MutationObserver((_, observer) => {
@@ -219,7 +224,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as scratch:
         bare = Path(scratch)
-        (bare / "index.html").write_text(BARE_PAGE)
+        (bare / "index.html").write_text(bare_page("../chainrule/pyscript", "../chainrule/pyodide"))
         server = StaticServer({"/chainrule/": args.site, "/bare/": bare})
         pages = {
             "chainrule": (server.url("/chainrule/"), True),

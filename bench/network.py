@@ -30,25 +30,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
+sys.path.insert(0, str(REPO / "bench"))
+
 import chromium  # noqa: E402
+from boot import bare_page  # noqa: E402
 from static_server import StaticServer  # noqa: E402
 
 SITE = REPO / "site"
 MODULES = REPO / "web" / "node_modules"
-BARE_PAGE = """<!doctype html>
-<html data-state="loading">
-<head>
-  <meta charset="utf-8">
-  <script type="module" src="../vendor/pyscript/core.js"></script>
-</head>
-<body>
-  <script type="py" config='{"interpreter": "../vendor/pyodide/pyodide.mjs"}'>
-import js
-js.document.documentElement.dataset.state = "ready"
-  </script>
-</body>
-</html>
-"""
 # Stamps, on the page's own clock (0 = navigation start): the first graph drawn, ready,
 # and the first Step's grad on screen, Step being clicked the moment it is enabled.
 STAMPS = """
@@ -192,7 +181,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as scratch:
         bare = Path(scratch)
-        (bare / "index.html").write_text(BARE_PAGE)
+        (bare / "index.html").write_text(bare_page("../vendor/pyscript", "../vendor/pyodide"))
         mounts = {
             "/chainrule/": args.site, "/bare/": bare,
             "/vendor/pyodide/": MODULES / "pyodide",

@@ -230,6 +230,14 @@ def test_a_truncated_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
     assert by_testid(page, "python-version").text_content().startswith("Python 3.")
 
 
+def a_served_copy_of_the_site(server, tmp_path):
+    """A copy of the built site that a test can deploy over, and its URL."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    server.mount("/update/", site)
+    return site, server.url("/update/")
+
+
 def cache_name(site):
     return re.search(r"const CACHE = '(chainrule-[0-9a-f]+)'", (site / "sw.js").read_text())[1]
 
@@ -266,11 +274,20 @@ def wait_until_the_new_worker_took_over(context, server, url, tmp_path):
     page.close()
 
 
+def reopened_after_the_update(page, context, server, url, tmp_path):
+    """Closes `page` once the new build's worker waits, and opens the new build."""
+    assert page.evaluate(NEW_WORKER_WAITING)
+    page.close()
+    wait_until_the_new_worker_took_over(context, server, url, tmp_path)
+    page = context.new_page()
+    page.goto(url)
+    wait_for_state(page, "ready")
+    assert page.locator("h1").text_content() == "chainrule 2"
+    return page
+
+
 def test_a_new_deploy_replaces_the_cache_whole(new_context, server, tmp_path):
-    site = tmp_path / "site"
-    shutil.copytree(SITE, site)
-    server.mount("/update/", site)
-    url = server.url("/update/")
+    site, url = a_served_copy_of_the_site(server, tmp_path)
     context, _ = new_context()
 
     page = context.new_page()
@@ -288,13 +305,6 @@ def test_a_new_deploy_replaces_the_cache_whole(new_context, server, tmp_path):
     wait_for_state(page, "ready")
     # The old version is served whole until the new one takes over.
     assert page.locator("h1").text_content() == "chainrule"
-    assert page.evaluate(NEW_WORKER_WAITING)
-    page.close()
-    wait_until_the_new_worker_took_over(context, server, url, tmp_path)
-
-    page = context.new_page()
-    page.goto(url)
-    wait_for_state(page, "ready")
-    assert page.locator("h1").text_content() == "chainrule 2"
+    page = reopened_after_the_update(page, context, server, url, tmp_path)
     assert old_caches == [old_name]
     assert page.evaluate("caches.keys()") == [new_name]

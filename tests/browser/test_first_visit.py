@@ -1,11 +1,9 @@
 """A first visit: each file downloaded once, what the user does while Python starts, faults."""
 
-import shutil
-
 from harness import SERVICE_WORKER_ACTIVE, SITE, SUBPATH, wait_for_state
 from pages import LECTURE, assert_that, by_testid, eventually, read_canvas
 from test_app_shell import (
-    NEW_WORKER_WAITING, cache_name, deploy_a_new_title, wait_until_the_new_worker_took_over,
+    a_served_copy_of_the_site, cache_name, deploy_a_new_title, reopened_after_the_update,
 )
 
 WASM = "**/pyodide/pyodide.asm.wasm"
@@ -134,10 +132,7 @@ def test_a_dropped_connection_offers_a_retry_that_downloads_only_what_never_arri
 
 
 def test_a_half_finished_precache_never_serves_two_builds(new_context, server, tmp_path):
-    site = tmp_path / "site"
-    shutil.copytree(SITE, site)
-    server.mount("/update/", site)
-    url = server.url("/update/")
+    site, url = a_served_copy_of_the_site(server, tmp_path)
     context, problems = new_context()
     problems.expect(r"^failed request: \S+/python\.snapshot\.gz ")
     # The connection drops while the service worker precaches: it never completes.
@@ -157,14 +152,7 @@ def test_a_half_finished_precache_never_serves_two_builds(new_context, server, t
     # The old build's cache holds part of it: the page comes whole from the network.
     assert page.locator("h1").text_content() == "chainrule 2"
     assert python_version_shown(page)
-    assert page.evaluate(NEW_WORKER_WAITING)
-    page.close()
-    wait_until_the_new_worker_took_over(context, server, url, tmp_path)
-
-    page = context.new_page()
-    page.goto(url)
-    wait_for_state(page, "ready")
-    assert page.locator("h1").text_content() == "chainrule 2"
+    page = reopened_after_the_update(page, context, server, url, tmp_path)
     assert page.evaluate("navigator.serviceWorker.controller !== null")
     assert old_name not in page.evaluate("caches.keys()")
     assert new_name in page.evaluate("caches.keys()")
