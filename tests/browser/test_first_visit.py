@@ -105,7 +105,7 @@ def test_a_dropped_connection_offers_a_retry_that_downloads_only_what_never_arri
     context, problems = new_context()
     problems.expect(r"^failed request: \S+/pyodide/python_stdlib\.zip ")
     problems.expect(r"^console error: Failed to load resource")
-    problems.expect(r"^page error: (Python could not start|ExitStatus)")
+    problems.expect(r"^page error: (Python could not start|ExitStatus|Failed to fetch)")
     # What Pyodide itself logs when Python starts without its standard library.
     for line in ("Error occurred while installing the standard library", "TypeError: Failed to fetch",
                  "Fatal Python error", "Python runtime state", "ModuleNotFoundError", "Current thread",
