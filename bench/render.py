@@ -1,7 +1,8 @@
 """How fast the graph appears: cold first node visible, submit -> painted by size, and
-the MLP preset collapsed by neuron (submit, expand one neuron, collapse it again).
+the MLP preset collapsed by neuron (submit, expand one neuron, collapse it again), and
+how readable the first view of a small graph is in the windows people have.
 
-    .venv/bin/python bench/render.py [--runs 5]      (after `make build`)
+    .venv/bin/python bench/render.py [--runs 5] [--readable-only]      (after `make build`)
 
 First node: a fresh browser context (cold HTTP cache, no service worker), navigation ->
 the first value node on screen (the build's prerendered graph, drawn before Python is up),
@@ -9,6 +10,10 @@ with navigation -> data-state="ready" beside it. Submit -> painted: the text goe
 the editor, Ctrl+Enter is pressed, and the clock stops at the first frame after the
 canvas holds the new graph (Python parse + layout + one bridge call + React Flow render).
 Every figure is min / median / max over the runs, in milliseconds.
+
+Readable zoom: for each window and example, the zoom the page chose with no zooming by
+hand, how many value nodes are at least partly in view, how many of those draw their
+numbers, and the smallest number's height on screen (font size x zoom, CSS px).
 """
 
 import argparse
@@ -23,6 +28,7 @@ sys.path.insert(0, str(REPO / "py"))
 sys.path.insert(0, str(REPO / "bench"))
 
 import chromium  # noqa: E402
+from pages import LECTURE_NEURON  # noqa: E402
 from static_server import StaticServer  # noqa: E402
 from boot import STAMP_READY  # noqa: E402
 
@@ -91,6 +97,34 @@ WORKLOADS = {  # name -> program text; sizes are printed from the graphs themsel
 
 
 VIEWPORT = {"width": 1280, "height": 800}
+
+READABLE_WINDOWS = {
+    "1366x768": {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1},
+    "1920x1080": {"viewport": {"width": 1920, "height": 1080}, "device_scale_factor": 1},
+    "390x844 phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
+                      "is_mobile": True, "has_touch": True},
+}
+READABLE_EXAMPLES = {
+    "lecture neuron (17 values)": LECTURE_NEURON,
+    "tanh neuron (12 values)": PRESETS["neuron"][1],
+    "default example": PRESETS["lecture"][1],
+}
+# The first view of the graph on the canvas: zoom, value nodes in view, those drawing
+# their numbers, and the smallest number's height on screen (font size x zoom).
+READ_READABLE = """() => {
+  const canvas = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+  const zoom = Number(document.querySelector('.react-flow__viewport').style.transform
+    .match(/scale\(([^)]+)\)/)[1]);
+  const seen = [...document.querySelectorAll('[data-testid="value-node"]')].filter((el) => {
+    const b = el.getBoundingClientRect();
+    return b.right > canvas.left && b.left < canvas.right && b.bottom > canvas.top
+      && b.top < canvas.bottom;
+  });
+  const numbers = seen.map((el) => [...el.querySelectorAll('.vnode__cell > span:last-child')]);
+  const heights = numbers.flat().map((n) => parseFloat(getComputedStyle(n).fontSize) * zoom);
+  return {zoom, inView: seen.length, withText: numbers.filter((n) => n.length === 2).length,
+          smallest: heights.length ? Math.min(...heights) : 0};
+}"""
 
 
 def spread(values, form="7.0f"):
@@ -163,13 +197,50 @@ def draw(page, text):
     page.wait_for_timeout(500)
 
 
+def readable_table(browser, url):
+    """{(window, example): first-view readings} (READ_READABLE) for every pair."""
+    table = {}
+    for window, options in READABLE_WINDOWS.items():
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function(WAIT_READY, timeout=120_000)
+        for example, text in READABLE_EXAMPLES.items():
+            page.evaluate(SUBMIT, "a = 1")  # so the example is a new graph, as submitted
+            page.evaluate(SUBMIT, text)
+            page.wait_for_timeout(300)  # the fit after the page around the canvas settled
+            table[window, example] = page.evaluate(READ_READABLE)
+        context.close()
+    return table
+
+
+def print_readable(table):
+    print("readable zoom: first view with no zooming by hand")
+    print(f"  {'window':14s} {'example':28s} {'zoom':>5s} {'in view':>7s} {'with numbers':>12s}"
+          f" {'smallest number':>15s}")
+    for (window, example), row in table.items():
+        print(f"  {window:14s} {example:28s} {row['zoom']:5.2f} {row['inView']:7d} "
+              f"{row['withText']:12d} {row['smallest']:12.1f} px")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--readable-only", action="store_true",
+                        help="only the readable-zoom table")
     site_argument(parser)
     args = parser.parse_args()
     require_site(args.site)
     from playwright.sync_api import sync_playwright
+
+    if args.readable_only:
+        server = StaticServer({PREFIX: args.site})
+        with sync_playwright() as playwright:
+            browser = chromium.launch(playwright)
+            print_readable(readable_table(browser, server.url(PREFIX)))
+            browser.close()
+        server.stop()
+        return
 
     server = StaticServer({PREFIX: args.site})
     url = server.url(PREFIX)
@@ -198,6 +269,7 @@ def main():
             page.wait_for_timeout(300)
             collapse.append(page.evaluate(TOGGLE, "L2.N7"))
             context.close()
+        readable = readable_table(browser, url)
         browser.close()
     server.stop()
     print(f"graph rendering, {args.runs} runs (min / median / max, ms)")
@@ -209,6 +281,7 @@ def main():
     print(f"  MLP preset (2-16-16-1) collapsed by neuron, submit -> painted  {spread(collapsed)}")
     print(f"  expand one neuron (L2.N7) -> painted  {spread(expand)}")
     print(f"  collapse it again -> painted          {spread(collapse)}")
+    print_readable(readable)
 
 
 if __name__ == "__main__":

@@ -99,3 +99,16 @@ def test_a_step_into_a_constant_exports_dimmed():
         session.step()
     svg = graph_svg(session.whole_view())
     assert HIGHLIGHT["constant"] in svg
+
+
+def test_a_long_name_is_cut_to_its_node_with_the_full_name_in_its_title():
+    long = "a_learning_rate_with_a_very_long_descriptive_name"
+    session, view, root = exported(f"{long} = 0.5\nL = {long} * 3")
+    shown = texts(root)
+    assert long not in shown
+    cut = next(t for t in shown if t.endswith("…"))
+    assert long.startswith(cut[:-1])
+    node = next(n for n in view["nodes"] if n["data"].get("label") == long)
+    assert len(cut) * 8 <= node["width"]
+    titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert long in titles

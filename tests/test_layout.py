@@ -3,8 +3,8 @@ import itertools
 import pytest
 
 from chainrule import MLP, flow_graph, parse
-from chainrule.layout import (CELL_WIDTH, LAYERED_ABOVE, OPERATOR_SIZE, VALUE_HEIGHT, laid_out_graph,
-                              layout_request, node_size, positions)
+from chainrule.layout import (LAYERED_ABOVE, MAX_LABEL_WIDTH, OPERATOR_SIZE, VALUE_HEIGHT,
+                              VALUE_WIDTH, laid_out_graph, layout_request, node_size, positions)
 from dagre_node import run_dagre
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
@@ -45,14 +45,40 @@ def test_real_dagre_places_boxes_without_overlap_and_edges_flow_forward(source, 
                     direction)
 
 
-def test_sizes_follow_node_type_and_label_length():
-    graph = flow_graph(parse("long_name = 2\nL = long_name * 3").output)
+def test_sizes_follow_node_type_and_label_length_up_to_a_cap():
+    long = "a_very_long_name_that_goes_on"
+    graph = flow_graph(parse(f"long_name_here = 2\n{long * 4} = 1\n"
+                             f"L = tanh(long_name_here * 3 + {long * 4})").output)
     sizes = {n["id"]: node_size(n) for n in graph["nodes"]}
-    ops = [s for i, s in sizes.items() if i.startswith("op")]
-    assert ops == [(OPERATOR_SIZE, OPERATOR_SIZE)]
+    ops = {n["data"]["op"]: sizes[n["id"]] for n in graph["nodes"] if n["type"] == "operator"}
+    assert ops["*"] == ops["+"] == (OPERATOR_SIZE, OPERATOR_SIZE)
+    assert ops["tanh"][0] > OPERATOR_SIZE and ops["tanh"][1] == OPERATOR_SIZE
     by_label = {n["data"]["label"]: node_size(n) for n in graph["nodes"] if n["type"] == "value"}
-    assert by_label["long_name"][0] > by_label["L"][0] >= 2 * CELL_WIDTH
-    assert by_label["L"][1] == VALUE_HEIGHT
+    assert by_label["L"] == (VALUE_WIDTH, VALUE_HEIGHT)
+    assert VALUE_WIDTH < by_label["long_name_here"][0] < MAX_LABEL_WIDTH
+    assert by_label[long * 4][0] == MAX_LABEL_WIDTH
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+@pytest.mark.parametrize("source", ["L = tanh(x*w)", "L = tanh(w*x)", "o = x1*w1 + x2*w2",
+                                    "L = (x*y) / (z - w) + q**p"])
+def test_each_operators_first_operand_sits_on_its_first_input_side(source, direction):
+    graph = laid_out_graph(flow_graph(parse(source).output), run_dagre, direction)
+    where = {n["id"]: n["position"] for n in graph["nodes"]}
+    cross = "y" if direction == "LR" else "x"
+    fed = {e["target"] for e in graph["edges"]}
+    into = {}
+    for edge in graph["edges"]:
+        if edge.get("targetHandle"):
+            into.setdefault(edge["target"], {})[edge["targetHandle"]] = edge["source"]
+    checked = 0
+    for pair in into.values():
+        first, second = pair.get("in0"), pair.get("in1")
+        if first and second and first != second and not {first, second} & fed:
+            assert where[first][cross] < where[second][cross], (pair, where[first], where[second])
+            checked += 1
+    assert checked
+    assert_readable(graph, direction)
 
 
 def test_request_is_graphlib_json_with_one_edge_per_use():
@@ -91,3 +117,16 @@ def test_positions_are_top_left_corners_of_dagre_centres():
 def test_unknown_direction_is_refused():
     with pytest.raises(ValueError):
         layout_request(flow_graph(parse("a*b").output), "RL")
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_operand_subtrees_swap_as_a_whole_so_the_sums_edges_do_not_cross(direction):
+    source = ("x1 = 2\nx2 = 0\nw1 = -3\nw2 = 1\nb = 6.88\nx1w1 = x1*w1\nx2w2 = x2*w2\n"
+              "x1w1x2w2 = x1w1 + x2w2\nn = x1w1x2w2 + b\no = tanh(n)")
+    graph = laid_out_graph(flow_graph(parse(source).output), run_dagre, direction)
+    cross = "y" if direction == "LR" else "x"
+    where = {n["data"].get("label"): n["position"][cross] for n in graph["nodes"]
+             if n["type"] == "value"}
+    assert where["x1w1"] < where["x2w2"]
+    assert where["x1"] < where["w1"] < where["x2"] < where["w2"]
+    assert_readable(graph, direction)

@@ -106,12 +106,14 @@ def test_direction_changes_positions_but_not_ids(session):
     assert lr.keys() == tb.keys() and lr != tb
 
 
-@pytest.mark.parametrize("x, text", [(2.0, "2.0000"), (-0.5, "-0.5000"), (12345.0, "1.234e+04"),
-                                     (0.0001, "1.000e-04"), (0.0, "0.0000"),
-                                     (float("nan"), "nan"), (float("-inf"), "-inf")])
-def test_cell_text_fits_a_cell(x, text):
+@pytest.mark.parametrize("x, text", [
+    (2.0, "2.0000"), (-0.5, "-0.5000"), (12.3456, "12.346"), (12345.0, "12345"),
+    (99999.9, "1.000e5"), (123456.0, "1.235e5"), (-0.0012345, "-0.001234"),
+    (0.0001, "1.000e-4"), (-1.5e-7, "-1.500e-7"), (0.0, "0.0000"), (-0.7071067, "-0.7071"),
+    (float("nan"), "nan"), (float("-inf"), "-inf")])
+def test_cell_text_has_4_or_5_significant_digits_in_9_characters(x, text):
     assert cell_text(x) == text
-    assert len(cell_text(-x if x == x else x)) <= 10
+    assert len(cell_text(-x if x == x else x)) <= 9
 
 
 def test_every_preset_parses_and_lays_out():
@@ -290,3 +292,26 @@ def test_step_text_says_which_pass_and_marks_constants():
                                               "number backprop gives as x's grad (0.25)")
     s.reset()
     assert "ẋ = 1" in dict(step_blocks(s))["explain-hint"]
+
+
+def test_a_new_program_takes_the_direction_that_suits_the_canvas_until_one_is_chosen():
+    deep = "x = 1\ny = tanh(exp(tanh(exp(tanh(x)))))"
+    s = Session(run_dagre)
+    s.canvas = (1200, 500)
+    s.load(deep)
+    assert s.direction == "LR"
+    s.canvas = (390, 700)
+    s.load(deep + " + 1")
+    assert s.direction == "TB"
+    s.set_direction("LR")
+    s.load(deep + " + 2")
+    assert s.direction == "LR" and s.direction_chosen
+
+
+def test_a_direction_chosen_before_any_program_is_kept_for_the_first():
+    s = Session(run_dagre)
+    assert s.set_direction("TB") is None
+    s.canvas = (1600, 400)
+    s.load("x = 1\ny = tanh(exp(x))")
+    assert s.direction == "TB"
+    assert s.whole_view()["nodes"][0]["sourcePosition"] == "bottom"

@@ -21,7 +21,7 @@ def packed(fields_or_bytes):
     return PREFIX + base64.urlsafe_b64encode(zlib.compress(data)).rstrip(b"=").decode()
 
 
-@given(st.text(min_size=1, max_size=300).filter(str.strip), st.sampled_from(["LR", "TB"]),
+@given(st.text(min_size=1, max_size=300).filter(str.strip), st.sampled_from(["LR", "TB", None]),
        st.integers(0, 10_000))
 def test_round_trip(text, direction, step):
     state = SharedState(text, direction, step)

@@ -21,8 +21,10 @@ from chainrule.canvas_program import OP_TITLES, PALETTE
 from chainrule.export_svg import graph_svg
 from chainrule.expr import MAX_SOURCE_CHARS, ExprError
 from chainrule.gradcheck import gradient_check, report_html
+from chainrule.groups import group_id
 from chainrule.inputs_panel import needs_filter, panel_html, slider_attributes
 from chainrule.plots import boundary_svg, fit_svg, loss_svg
+from chainrule.layout import DIRECTIONS
 from chainrule.presets import DEFAULT, PRESETS
 from chainrule.scripts import python_script, pytorch_script
 from chainrule.session import Session
@@ -36,6 +38,8 @@ from chainrule.wire import dumps
 
 STORAGE_KEY = "chainrule:text"
 THEME_KEY = "chainrule:theme"
+DIRECTION_KEY = "chainrule:direction"  # set once the user picks a direction
+PANEL_KEY = "chainrule:panel"  # "open" or "collapsed"; index.html reads it before painting
 THEMES = ("system", "light", "dark")
 DEBOUNCE_MS = 250
 PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
@@ -92,9 +96,9 @@ def run_dagre(request):
     return json.loads(js.JSON.stringify(renderer.graphlibJson.write(graph)))
 
 
-def stored_text():
+def stored_text(key=STORAGE_KEY):
     try:
-        return js.localStorage.getItem(STORAGE_KEY)
+        return js.localStorage.getItem(key)
     except Exception:  # storage can be disabled; the page works without it
         return None
 
@@ -219,12 +223,17 @@ class Page:
         self.listen(by_testid("export-png"), "click", self.on_export_png)
         self.listen(js.window, "hashchange", lambda e: self.open_link(), "expression-error")
         self.listen(by_testid("theme"), "click", self.on_theme)
+        self.listen(by_testid("panel-toggle"), "click", lambda e: self.on_panel())
         self.listen(by_testid("grad-check"), "click", self.on_grad_check)
         self.listen(by_testid("shortcuts-button"), "click", lambda e: self.on_shortcuts())
         self.start_editing_tools()
         self.training = Training(self)
         self.training.start()
         self.show_theme()
+        self.show_panel()
+        chosen = stored_text(DIRECTION_KEY)
+        if chosen in DIRECTIONS:
+            self.session.set_direction(chosen)
         if not js.matchMedia(WIDE_WINDOW).matches:
             by_testid("inputs").open = False
         typed = self.typed_while_starting()
@@ -273,9 +282,8 @@ class Page:
             self.show_notice(f"This link could not be opened: {error}.")
             return False
         self.hide_notice()
-        if state.direction != self.session.direction:
-            self.session.direction = state.direction
-            by_testid("direction").dataset.direction = state.direction
+        if state.direction is not None and state.direction != self.session.direction:
+            self.session.set_direction(state.direction)
             self.session.text = None  # lay out again, in the link's direction
         self.editor.value = state.text
         if not self.try_load(state.text, fit=True):
@@ -358,7 +366,10 @@ class Page:
             js.console.error(traceback.format_exc())
 
     def draw_unguarded(self, text, fit, record=True):
+        size = json.loads(self.view.canvasSize())
+        self.session.canvas = tuple(size) if all(size) else None  # hidden: no shape to suit
         view = self.session.load(text)
+        by_testid("direction").dataset.direction = self.session.direction
         self.canvas.text_loaded(self.session, record)
         self.show_history()
         self.stop_playing()
@@ -378,9 +389,15 @@ class Page:
 
     def on_group(self, name):
         self.regroup(self.session.toggle_group(name))
+        if self.session.groups.get(name):  # collapsed: its box, smaller than its frame, in view
+            self.view.reveal(as_json([[group_id(name)]]))
 
     def on_expand_current(self):
+        name = self.session.step_group
         self.regroup(self.session.expand_current())
+        if name is not None:  # the opened frame and the step's nodes in view
+            step = self.session.step_nodes
+            self.view.reveal(as_json([[group_id(name), *step], step]))
 
     def regroup(self, view, fit=False):
         if view is not None:
@@ -435,6 +452,7 @@ class Page:
     def on_direction(self, event):
         direction = "TB" if self.session.direction == "LR" else "LR"
         view = self.session.set_direction(direction)
+        store(DIRECTION_KEY, direction)
         by_testid("direction").dataset.direction = direction
         if self.canvas.active:  # a new direction is a new layout: tidy
             self.canvas.tidy()
@@ -473,6 +491,23 @@ class Page:
         store(THEME_KEY, theme)
         self.show_theme()
 
+    def on_panel(self):
+        """Collapses the left panel to a rail, or opens it again; remembered."""
+        root = document.documentElement
+        root.dataset.panel = "open" if root.dataset.panel == "collapsed" else "collapsed"
+        store(PANEL_KEY, root.dataset.panel)
+        self.show_panel()
+        self.view.reframe()
+
+    def show_panel(self):
+        collapsed = document.documentElement.dataset.panel == "collapsed"
+        button = by_testid("panel-toggle")
+        button.setAttribute("aria-expanded", "false" if collapsed else "true")
+        button.setAttribute("aria-label", "Show the panel" if collapsed else "Hide the panel")
+        button.title = ("Show the panel: editor, inputs, training ([)" if collapsed
+                        else "Hide the panel: more room for the graph ([)")
+        button.textContent = "»" if collapsed else "«"
+
     def show_theme(self):
         theme = document.documentElement.dataset.theme
         if theme not in THEMES:  # e.g. a value edited by hand into storage
@@ -499,7 +534,8 @@ class Page:
             js.history.replaceState(None, "", js.location.pathname + js.location.search)
             return
         step, forward, tangent, tangent_step = s.where()
-        self.hash_shown = encode(SharedState(s.text, s.direction, step, forward, tangent,
+        direction = s.direction if s.direction_chosen else None  # else the reader's canvas picks
+        self.hash_shown = encode(SharedState(s.text, direction, step, forward, tangent,
                                              tangent_step))
         js.history.replaceState(None, "", self.hash_shown)
 
@@ -543,6 +579,9 @@ class Page:
 
     def tune(self, name, value, recenter=True, final=True):
         self.show_tuned(name, self.session.tune(name, value), recenter, final)
+        node_id = self.session.shown_id(name)
+        if node_id is not None:  # the node being tuned from the panel stays in view
+            self.view.reveal(as_json([[node_id]]), True)
 
     def show_tuned(self, name, patches, recenter, final):
         """After a forward pass: redraw the cells and the panel; with `final` (not in the
@@ -883,6 +922,7 @@ class Page:
     def on_reset(self, event=None):
         self.stop_playing()
         self.apply(self.session.reset())
+        self.view.followAgain()
 
     def on_finish(self, event=None):
         self.stop_playing()
@@ -955,7 +995,8 @@ class Page:
         action = {"ArrowRight": self.on_step, "ArrowLeft": self.on_back, " ": self.on_play,
                   "Home": self.on_reset, "End": self.on_finish,
                   "f": self.on_forward_pass, "F": self.on_forward_pass,
-                  "g": self.on_expand_current, "G": self.on_expand_current}.get(event.key)
+                  "g": self.on_expand_current, "G": self.on_expand_current,
+                  "[": self.on_panel}.get(event.key)
         if action is not None:
             event.preventDefault()
             action()

@@ -22,8 +22,9 @@ NUMERIC_INFIX = {"+": " + ", "-": " - ", "*": " × ", "/": " / ", "**": "**"}
 
 
 def display_name(v, limit=24):
-    """A node's label, or for an unnamed node the expression that made it (if short)."""
-    return _text(v, limit) or "(…)"
+    """A node's label (whole, however long: the canvas cuts it), or for an unnamed node
+    the expression that made it (if short)."""
+    return v.label or _text(v, limit) or "(…)"
 
 
 PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}

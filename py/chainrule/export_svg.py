@@ -6,7 +6,7 @@ matches what the canvas draws (sizes from layout.py, colours from the light them
 
 from html import escape
 
-from .layout import CELL_WIDTH, GROUP_HEADER, GROUP_ROW, label_width
+from .layout import CELL_WIDTH, CHAR_WIDTH, GROUP_HEADER, GROUP_ROW, NUMBER_PX, label_width
 from .wire import NOT_FINITE
 
 PADDING = 24
@@ -14,6 +14,10 @@ FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
 INK = "#111827"
 MUTED = "#94a3b8"
 WARNING = "#b45309"  # nan and ±inf, as on the canvas
+SMALL_INK = "#4b5563"
+LABEL_BAND = 19  # a value node's name band, as graph-view.css draws it
+LABEL_INSET = 6
+ROW_INSET = 6
 EDGE = "#94a3b8"
 HIGHLIGHT = {"result": "#a78bfa", "operator": "#a78bfa", "operand": "#f59e0b",
              "constant": "#cbd5e1"}
@@ -95,9 +99,16 @@ def _ring(x, y, w, h, hl, radius):
             f'rx="{radius + 3}" fill="none" stroke="{HIGHLIGHT[hl]}" stroke-width="3"/>')
 
 
-def _text(x, y, text, **attributes):
+def _text(x, y, text, text_anchor="middle", **attributes):
     extra = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in attributes.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle"{extra}>{escape(text)}</text>'
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{text_anchor}"{extra}>'
+            f'{escape(text)}</text>')
+
+
+def fitted_label(label, width):
+    """`label` cut with an ellipsis to fit `width` px, as the page's CSS cuts it."""
+    room = max(1, int((width - 2 * LABEL_INSET) // CHAR_WIDTH))
+    return label if len(label) <= room else label[:room - 1] + "…"
 
 
 def _ink(number_text):
@@ -106,36 +117,49 @@ def _ink(number_text):
 
 
 def _value(node, box, cell):
+    """A value node as the page draws it: its name on top, then the data and grad rows."""
     x, y, w, h = box
     data = node["data"]
     border, label_bg, dashed = ROLE_STYLE.get(data["role"], ROLE_STYLE["intermediate"])
-    lw = label_width(data["label"])
     known = cell.get("g", "") != ""
     dash = ' stroke-dasharray="4 3"' if dashed else ""
-    done_bg = '#ecfdf5' if cell.get("done") else "#ffffff"
-    return "".join([
+    row = (h - LABEL_BAND) / 2
+    data_mid, grad_mid = y + LABEL_BAND + row / 2, y + LABEL_BAND + 1.5 * row
+    parts = [
         f'<g data-id="{escape(node["id"])}">',
+        f'<title>{escape(data["label"])}</title>' if data["label"] else "",
         _ring(x, y, w, h, cell.get("hl"), 6),
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
         f'fill="#ffffff" stroke="{border}" stroke-width="1.5"{dash}/>',
-        f'<rect x="{x + 0.75:.1f}" y="{y + 0.75:.1f}" width="{lw - 0.75:.1f}" '
-        f'height="{h - 1.5:.1f}" rx="5" fill="{label_bg}"/>',
-        f'<rect x="{x + lw + CELL_WIDTH:.1f}" y="{y + 0.75:.1f}" width="{CELL_WIDTH - 0.75:.1f}" '
-        f'height="{h - 1.5:.1f}" fill="{done_bg}"/>',
-        f'<line x1="{x + lw:.1f}" y1="{y:.1f}" x2="{x + lw:.1f}" y2="{y + h:.1f}" '
-        f'stroke="{border}"/>',
-        f'<line x1="{x + lw + CELL_WIDTH:.1f}" y1="{y:.1f}" x2="{x + lw + CELL_WIDTH:.1f}" '
-        f'y2="{y + h:.1f}" stroke="{border}" stroke-dasharray="3 2"/>',
-        _text(x + lw / 2, y + h / 2 + 4.5, data["label"], font_weight="700", fill=INK),
-        _text(x + lw + CELL_WIDTH / 2, y + 14, "DATA", font_size="9", fill=MUTED),
-        _text(x + lw + CELL_WIDTH / 2, y + 30, cell.get("vt", ""), fill=_ink(cell.get("v"))),
-        _text(x + lw + 1.5 * CELL_WIDTH, y + 14, "GRAD", font_size="9", fill=MUTED),
-        _text(x + lw + 1.5 * CELL_WIDTH, y + 30, cell.get("gt", "") if known else "?",
-              fill=_ink(cell.get("g")) if known else MUTED,
+        f'<path d="M{x + 0.75:.1f},{y + LABEL_BAND:.1f} V{y + 6:.1f} '
+        f'Q{x + 0.75:.1f},{y + 0.75:.1f} {x + 6:.1f},{y + 0.75:.1f} H{x + w - 6:.1f} '
+        f'Q{x + w - 0.75:.1f},{y + 0.75:.1f} {x + w - 0.75:.1f},{y + 6:.1f} '
+        f'V{y + LABEL_BAND:.1f} Z" fill="{label_bg}"/>',
+        f'<line x1="{x:.1f}" y1="{y + LABEL_BAND:.1f}" x2="{x + w:.1f}" '
+        f'y2="{y + LABEL_BAND:.1f}" stroke="{border}"/>',
+    ]
+    if cell.get("done"):
+        parts.append(f'<rect x="{x + 0.75:.1f}" y="{y + LABEL_BAND + row:.1f}" '
+                     f'width="{w - 1.5:.1f}" height="{row - 0.75:.1f}" rx="5" fill="#ecfdf5"/>')
+    parts += [
+        f'<line x1="{x + 4:.1f}" y1="{y + LABEL_BAND + row:.1f}" x2="{x + w - 4:.1f}" '
+        f'y2="{y + LABEL_BAND + row:.1f}" stroke="#cbd5e1" stroke-dasharray="3 2"/>',
+        _text(x + w / 2, y + LABEL_BAND / 2 + 4.5, fitted_label(data["label"], w),
+              font_weight="700", fill=INK),
+        _text(x + ROW_INSET, data_mid + 3, "DATA", font_size="9", fill=SMALL_INK,
+              text_anchor="start"),
+        _text(x + w - ROW_INSET, data_mid + 5, cell.get("vt", ""), fill=_ink(cell.get("v")),
+              font_size=NUMBER_PX, text_anchor="end"),
+        _text(x + ROW_INSET, grad_mid + 3, "GRAD", font_size="9", fill=SMALL_INK,
+              text_anchor="start"),
+        _text(x + w - ROW_INSET, grad_mid + 5, cell.get("gt", "") if known else "?",
+              fill=_ink(cell.get("g")) if known else MUTED, font_size=NUMBER_PX,
+              text_anchor="end",
               font_weight="700" if cell.get("done") else "400"),
         _tangent(x + w - CELL_WIDTH, y + h, cell.get("tt", ""), cell.get("t", "") != ""),
         "</g>",
-    ])
+    ]
+    return "".join(parts)
 
 
 def _tangent(x, y, text, known):
@@ -153,16 +177,17 @@ def _tangent(x, y, text, known):
 
 
 def _operator(node, box, cell):
+    """An operator: a circle, or a pill as wide as its name."""
     x, y, w, h = box
-    r = w / 2
+    r = h / 2
     symbol = node["data"]["op"]
     return "".join([
         f'<g data-id="{escape(node["id"])}">',
         _ring(x, y, w, h, cell.get("hl"), r) if cell.get("hl") else "",
-        f'<circle cx="{x + r:.1f}" cy="{y + r:.1f}" r="{r - 0.75:.1f}" fill="#fef9c3" '
-        'stroke="#a16207" stroke-width="1.5"/>',
-        _text(x + r, y + r + 4.5, symbol, font_weight="700", fill=INK,
-              font_size="13" if len(symbol) <= 4 else "9"),
+        f'<rect x="{x + 0.75:.1f}" y="{y + 0.75:.1f}" width="{w - 1.5:.1f}" '
+        f'height="{h - 1.5:.1f}" rx="{r - 0.75:.1f}" fill="#fef9c3" stroke="#a16207" '
+        'stroke-width="1.5"/>',
+        _text(x + w / 2, y + r + 4.5, symbol, font_weight="700", fill=INK),
         "</g>",
     ])
 
@@ -194,10 +219,12 @@ def _group(node, box, cell, cells):
         known = row.get("g", "") != ""
         parts += [
             f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x + w:.1f}" y2="{top:.1f}" stroke="#c4b5fd"/>',
-            _text(x + label_width(label) / 2, top + 16, label, fill=INK),
-            _text(x + w - 1.5 * CELL_WIDTH, top + 16, row.get("vt", ""), fill=_ink(row.get("v"))),
-            _text(x + w - CELL_WIDTH / 2, top + 16, row.get("gt", "") if known else "?",
-                  fill=_ink(row.get("g")) if known else MUTED),
+            _text(x + label_width(label) / 2, top + 16, fitted_label(label, label_width(label)),
+                  fill=INK),
+            _text(x + w - 1.5 * CELL_WIDTH, top + 16.5, row.get("vt", ""), fill=_ink(row.get("v")),
+                  font_size=NUMBER_PX),
+            _text(x + w - CELL_WIDTH / 2, top + 16.5, row.get("gt", "") if known else "?",
+                  fill=_ink(row.get("g")) if known else MUTED, font_size=NUMBER_PX),
         ]
     parts.append("</g>")
     return "".join(parts)

@@ -20,7 +20,7 @@ def row_html(name, value):
     slider = " ".join(f'{key}="{text}"' for key, text in slider_attributes(value).items())
     return (
         f'<div class="inputs__row" data-name="{n}">'
-        f'<label class="inputs__name" for="input-{n}">{n}</label>'
+        f'<label class="inputs__name" for="input-{n}" title="{n}">{n}</label>'
         f'<span class="inputs__field"><input id="input-{n}" class="inputs__number" type="text" '
         f'inputmode="decimal" spellcheck="false" autocomplete="off" data-testid="input-{n}" '
         f'data-name="{n}" value="{literal_text(value)}" aria-describedby="input-error-{n}"></span>'

@@ -25,7 +25,7 @@ from .expr import parse
 from .graph import flow_graph, node_ids
 from .groups import (GroupTree, default_collapsed, group_id, group_name, group_tree,
                      grouped_graph)
-from .layout import laid_out_graph
+from .layout import laid_out_graph, pick_direction
 from .engine import tangents
 from .stepper import Step, backward_steps, forward_steps, step_count, tangent_steps
 from .sweeps import Sweep
@@ -34,15 +34,19 @@ from .wire import number_text
 
 
 def cell_text(x):
-    """A number for a 84 px cell: 4 decimals, scientific when very large or small."""
+    """A number for a value node's row, at most 9 characters: 5 significant digits from 1
+    up, 4 below (2.0000, 12.346, -0.7071, 0.001235), scientific outside [0.001, 1e5)."""
     size = abs(x)
-    if size < 1e4 and (size >= 1e-3 or size == 0):  # the usual case first: tuning formats hundreds
-        return f"{x:.4f}"
+    if 1e-3 <= size < 1e5 or size == 0:  # the usual case first: tuning formats hundreds
+        text = f"{x:#.5g}" if size >= 1 or size == 0 else f"{x:#.4g}"
+        if "e" not in text:
+            return text.rstrip(".")
     if x != x:
         return "nan"
     if size == math.inf:
         return "inf" if x > 0 else "-inf"
-    return f"{x:.3e}"
+    mantissa, exponent = f"{x:.3e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def value_cell(data):
@@ -91,6 +95,10 @@ class Session:
     def __init__(self, run_dagre, direction="LR"):
         self.run_dagre = run_dagre
         self.direction = direction
+        # Until the user picks a direction, each new program takes the one that fits the
+        # canvas (width, height) best, when the page says how big the canvas is.
+        self.direction_chosen = False
+        self.canvas = None
         self._forget_program()
 
     # a new program -----------------------------------------------------------
@@ -112,7 +120,7 @@ class Session:
         self.text, self.program, self.order, self.ids = text, program, order, ids
         self.full, self.tree = full, tree
         self.collapsed = default_collapsed(tree, len(full["nodes"]))
-        self._lay_out()
+        self._lay_out(pick=not self.direction_chosen and self.canvas is not None)
         self.uses = Counter(p for v in order for p in v.parents)
         self.literals = LiteralText(text, program.literals)
         self.scrub = None
@@ -126,11 +134,15 @@ class Session:
             self._finish_again()
         return self.whole_view()
 
-    def _lay_out(self):
+    def _lay_out(self, pick=False):
         """Lays out the program with the groups in `collapsed` as boxes: the view, which
-        nodes the boxes hide, and which values their rows show."""
+        nodes the boxes hide, and which values their rows show. With `pick`, in the
+        direction that suits the canvas."""
         grouped = grouped_graph(self.full, self.tree, self.collapsed)
-        self.view = laid_out_graph(grouped.graph, self.run_dagre, self.direction)
+        laid = None
+        if pick:
+            self.direction, laid = pick_direction(grouped.graph, self.run_dagre, self.canvas)
+        self.view = laid or laid_out_graph(grouped.graph, self.run_dagre, self.direction)
         self.hidden, self.box_rows = grouped.hidden, grouped.rows
 
     def _load_empty(self, text):
@@ -153,7 +165,11 @@ class Session:
         self._reset_steps()
 
     def set_direction(self, direction):
+        """The user's choice: it sticks for every program after this one."""
         self.direction = direction
+        self.direction_chosen = True
+        if self.view is None:  # nothing drawn yet (booting): the next load uses it
+            return None
         if self.program is not None:
             self._lay_out()
         return self.whole_view()
@@ -231,6 +247,20 @@ class Session:
         if not around:
             return None
         return self._regroup(self.collapsed - around, anchor=min(around, key=len))
+
+    def shown_id(self, name):
+        """The id of the node that shows input `name`: its value node, or the box that
+        hides it; None if the program has no such input."""
+        v = self.program.inputs.get(name) if self.program else None
+        if v is None or v not in self.ids:
+            return None
+        node_id = self.ids[v]
+        return self.hidden.get(node_id, node_id)
+
+    @property
+    def step_nodes(self):
+        """The ids the current step highlights on screen (boxes for hidden nodes)."""
+        return [node_id for node_id in self.highlighted if node_id not in self.hidden]
 
     @property
     def step_group(self):

@@ -32,7 +32,7 @@ class SharedState:
     of forward mode ("" when off) and `tangent_step`, its sweep's position."""
 
     text: str
-    direction: str = "LR"
+    direction: str | None = None  # None: the direction that suits the reader's canvas
     step: int = 0
     forward: int | None = None
     tangent: str = ""
@@ -41,7 +41,9 @@ class SharedState:
 
 def encode(state):
     """The URL hash for `state`."""
-    fields = {"t": state.text, "d": state.direction, "s": state.step}
+    fields = {"t": state.text, "s": state.step}
+    if state.direction is not None:
+        fields["d"] = state.direction
     if state.forward is not None:
         fields["f"] = state.forward
     if state.tangent:
@@ -80,13 +82,13 @@ def decode(url_hash):
         raise ShareError("this link is damaged: copy the whole link again") from None
     if not isinstance(fields, dict):
         raise ShareError("this link is damaged: copy the whole link again")
-    text, direction, step = fields.get("t"), fields.get("d", "LR"), fields.get("s", 0)
+    text, direction, step = fields.get("t"), fields.get("d"), fields.get("s", 0)
     if not isinstance(text, str) or not text.strip():
         raise ShareError("this link holds no program")
     if len(text) > MAX_SOURCE_CHARS:
         raise ShareError(f"this link's program is {len(text):,} characters long; "
                          f"the limit is {MAX_SOURCE_CHARS:,}")
-    if direction not in DIRECTIONS:
+    if direction is not None and direction not in DIRECTIONS:
         raise ShareError("this link's layout direction is not LR or TB")
     if type(step) is not int or step < 0:
         raise ShareError("this link's step is not a step number")

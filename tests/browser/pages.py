@@ -26,6 +26,18 @@ TIMEOUT_MS = 30_000
 # How long a state seen in one place (the counter) may take to show everywhere else.
 SETTLE_MS = 5_000
 LECTURE = PRESETS["lecture"][1]
+# The micrograd lecture's neuron, tanh written out with exp: 17 values.
+LECTURE_NEURON = """x1 = 2.0
+x2 = 0.0
+w1 = -3.0
+w2 = 1.0
+b = 6.8813735870195432
+x1w1 = x1*w1
+x2w2 = x2*w2
+x1w1x2w2 = x1w1 + x2w2
+n = x1w1x2w2 + b
+e = exp(2*n)
+o = (e - 1)/(e + 1)"""
 STEP_BUTTONS = ("reset", "back", "play", "step", "finish")
 HIGHLIGHTS = ("is-result", "is-operand", "is-operator", "is-constant")
 

@@ -46,6 +46,10 @@ export function writeText(element, text) {
   }
 }
 
+export function writeTitle(element, text) {
+  if (element.title !== text) element.title = text;
+}
+
 export function writeData(element, key, text) {
   if (element.dataset[key] !== text) element.dataset[key] = text;
 }

@@ -5,6 +5,7 @@ import { renderToStaticMarkup, renderToString } from 'react-dom/server';
 import { EdgePaths } from './edge-layer.jsx';
 import { declareGeometry, graphBounds } from './geometry.js';
 import { createView } from './graph-view.jsx';
+import { boxOf, focusNode } from './viewport.js';
 
 const VIEWPORT = '<div class="react-flow__viewport xyflow__viewport react-flow__container" style="transform:translate(0px,0px) scale(1)">';
 const EDGE_LAYER = '<div class="react-flow__edgelabel-renderer"></div>';
@@ -29,9 +30,11 @@ export function renderFirstGraph(json) {
   // is a portal there, which the server cannot render, so it goes in by hand.
   const flow = renderToString(view.tree({ initialNodes: nodes, initialEdges: [] }));
   const edgePaths = renderToStaticMarkup(<EdgePaths cells={view.cells} nodes={nodes} edges={edges} />);
-  const box = graphBounds(nodes);
-  const bounds = [box.x, box.y, box.width, box.height].join(' ');
-  const hidden = VIEWPORT.replace('style="', `data-first-bounds="${bounds}" style="visibility:hidden;`);
+  const flat = ({ x, y, width, height }) => [x, y, width, height].join(' ');
+  const bounds = flat(graphBounds(nodes));
+  const focus = flat(boxOf(focusNode(nodes)));
+  const hidden = VIEWPORT.replace('style="', `data-first-bounds="${bounds}" `
+    + `data-first-focus="${focus}" data-first-count="${nodes.length}" style="visibility:hidden;`);
   const html = replaceOnce(replaceOnce(flow, VIEWPORT, hidden), EDGE_LAYER,
     EDGE_LAYER.replace('></div>', `>${edgePaths}</div>`));
   return { html, count: nodes.length };

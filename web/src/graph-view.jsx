@@ -1,20 +1,26 @@
 // The compute graph on the canvas: React Flow with our value, operator and edge components.
 // Python sends positioned nodes and edges once per graph, then small batches of cell
 // patches (values, grads, highlight); nothing here decides what to show.
-import { createContext, memo, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import {
+  createContext, memo, useContext, useEffect, useMemo, useState, useSyncExternalStore,
+} from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import {
-  BaseEdge, Controls, Handle, Position, ReactFlow, ReactFlowProvider, getBezierPath,
+  BaseEdge, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, getBezierPath,
   useReactFlow, useStore, useStoreApi,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import {
   classes, createCells, notFinite, useCell, useCellLook, useLiveText, writeData, writeText,
+  writeTitle,
 } from './cells.js';
 import { EdgeLayer } from './edge-layer.jsx';
 import { declareGeometry, graphBounds, operandOffsets } from './geometry.js';
-import { FIT_PADDING, MAX_ZOOM, MIN_ZOOM, detailZoom } from './viewport.js';
+import {
+  FIT_PADDING, MAX_ZOOM, MIN_ZOOM, boxOf, detailZoom, fitsView, focusNode, followViewport,
+  startViewport, unionBox, viewRect,
+} from './viewport.js';
 import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
 import './graph-view.css';
@@ -45,8 +51,16 @@ const writeValueData = (element, cell) => {
   writeData(element, 'grad', gradKnown(cell) ? cell.g : '');
   writeData(element, 'tangent', cell.t ?? '');
 };
-const writeValueText = (element, cell) => writeText(element, cell.vt ?? '');
-const writeGradText = (element, cell) => writeText(element, gradKnown(cell) ? cell.gt : '?');
+// A number shows 4 or 5 significant digits; its tooltip has the full value (or, for one
+// that is not finite, where it came from).
+const writeValueText = (element, cell) => {
+  writeText(element, cell.vt ?? '');
+  writeTitle(element, origin(cell) ?? cell.v ?? '');
+};
+const writeGradText = (element, cell) => {
+  writeText(element, gradKnown(cell) ? cell.gt : '?');
+  writeTitle(element, gradKnown(cell) ? cell.g : 'Not known yet: step backprop to it');
+};
 const writeTangentText = (element, cell) => writeText(element, cell.tt ?? '');
 
 // The refs that keep a value's numbers current, for a value node and a group's row alike:
@@ -90,11 +104,14 @@ function makeValueNode(cells, handlers) {
                             handlers={handlers} className={dataClass} />
               : <span className={dataClass} data-testid="value-data"
                       title={data.role === 'constant' ? 'A constant: change it in the text' : origin(cell)}>
-                  <small>data</small><span ref={liveValue}>{cell.vt ?? ''}</span>
+                  <small>data</small>
+                  <span className="vnode__number" ref={liveValue} title={origin(cell) ?? cell.v ?? ''}>{cell.vt ?? ''}</span>
                 </span>}
             <span className={classes('vnode__cell', 'vnode__grad',
               known && notFinite(cell.g) && 'is-warning', !known && 'is-unknown')}>
-              <small>grad</small><span ref={liveGrad}>{known ? cell.gt : '?'}</span>
+              <small>grad</small>
+              <span className="vnode__number" ref={liveGrad}
+                    title={known ? cell.g : 'Not known yet: step backprop to it'}>{known ? cell.gt : '?'}</span>
             </span>
             {tangentShown(cell) && (
               <span className={classes('vnode__tangent', !cell.t && 'is-unknown',
@@ -119,7 +136,7 @@ function makeOperatorNode(cells) {
       ? 'top' : 'left';
     const inputs = operandOffsets(data.arity).map((at) => `${at * 100}%`);
     return (
-      <div className={classes('onode', data.op.length > 4 && 'onode--long', cell.hl && `is-${cell.hl}`,
+      <div className={classes('onode', cell.hl && `is-${cell.hl}`,
                               data.incomplete && 'onode--incomplete', !near && 'is-far')}
            data-testid="operator-node" data-id={id} data-op={data.op}
            data-incomplete={data.incomplete ? 'true' : undefined}
@@ -217,8 +234,12 @@ function makeFlowEdge(cells) {
 const NO_EDGES = [];
 const EDGE_DEFAULTS = { type: 'flow', markerEnd: { type: 'arrowclosed', width: 16, height: 16 } };
 
-// The flow's own first fit too: the build's static first graph is fitted this way.
-const FIT_OPTIONS = { padding: FIT_PADDING };
+const FOLLOW_MS = 200;
+const PANNED = { x: 0, y: 0 }; // a pan by hand (see onMoveStart)
+
+function followDuration() {
+  return matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : FOLLOW_MS;
+}
 
 // Lets code outside React ask the flow to fit the view after a new graph is drawn, and
 // tells the cells which nodes are in view (useLiveText writes their text alone).
@@ -227,14 +248,37 @@ function ViewportBridge({ api, cells }) {
   const flowStore = useStoreApi();
   useEffect(() => {
     api.fitView = (options) => flow.fitView({ padding: FIT_PADDING, ...options });
-    // Fits `bounds` at once, if the pane has its size yet; true if it did.
-    api.fitBounds = (bounds) => {
+    // The first view of `nodes` (viewport.js's startViewport), at once, if the pane has
+    // its size yet; true if it did.
+    api.start = (nodes) => {
       const { width, height } = flowStore.getState();
-      if (!width || !height) return false;
-      flow.fitBounds(bounds, { padding: FIT_PADDING });
+      if (!width || !height || !nodes.length) return false;
+      const focus = focusNode(nodes);
+      const { x, y, zoom } = startViewport(graphBounds(nodes), focus && boxOf(focus), width,
+        height, nodes.length);
+      flow.setViewport({ x, y, zoom });
       return true;
     };
+    // Pans (same zoom) so the nodes `ids` are in view, clear of the edges; if they cannot
+    // all be, the nodes `fallback`. Nothing moves while the whole graph is in view.
+    api.reveal = (ids, fallback = []) => {
+      const { transform, width, height } = flowStore.getState();
+      if (!width || !height) return;
+      const view = viewRect(transform, width, height);
+      const bounds = api.bounds;
+      if (bounds && bounds.x >= view.x && bounds.y >= view.y
+          && bounds.x + bounds.width <= view.x + view.width
+          && bounds.y + bounds.height <= view.y + view.height) return;
+      const boxesOf = (list) => list.map((id) => api.byId?.get(id)).filter(Boolean).map(boxOf);
+      let box = unionBox(boxesOf(ids));
+      if (box && !fitsView(box, transform[2], width, height) && fallback.length) {
+        box = unionBox(boxesOf(fallback)) ?? box;
+      }
+      const next = box && followViewport(box, transform, width, height, bounds);
+      if (next) flow.setViewport(next, { duration: followDuration() });
+    };
     api.toFlow = (x, y) => flow.screenToFlowPosition({ x, y });
+    api.centre = (x, y) => flow.setCenter(x, y, { zoom: flow.getZoom(), duration: followDuration() });
   }, [api, flow, flowStore]);
   useEffect(() => {
     cells.setSight((id) => inView(flowStore.getState(), id));
@@ -267,20 +311,48 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
   const editProps = useEditProps(store, handlers, editing, setMenu);
   useEffect(() => setMenu(null), [editing, edges]); // a menu points at a node drawn then
   const near = useStore((flow) => editing || flow.transform[2] >= detailZoom());
+  const bounds = useMemo(() => graphBounds(nodes), [nodes]);
+  api.bounds = bounds;
+  api.byId = useMemo(() => new Map(nodes.map((node) => [node.id, node])), [nodes]);
+  // The overview shows while part of the graph is out of view.
+  const overflowing = useStore((flow) => {
+    if (!bounds || !flow.width) return false;
+    const view = viewRect(flow.transform, flow.width, flow.height);
+    const slack = 1 / flow.transform[2];
+    return bounds.x < view.x - slack || bounds.y < view.y - slack
+      || bounds.x + bounds.width > view.x + view.width + slack
+      || bounds.y + bounds.height > view.y + view.height + slack;
+  });
+  const byHand = () => { api.following = false; };
   return (
     <Near.Provider value={near}>
       <ReactFlow
         nodes={nodes} edges={editing ? edges : NO_EDGES} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
-        defaultEdgeOptions={EDGE_DEFAULTS} fitView fitViewOptions={FIT_OPTIONS}
-        minZoom={MIN_ZOOM} maxZoom={MAX_ZOOM}
+        defaultEdgeOptions={EDGE_DEFAULTS} minZoom={MIN_ZOOM} maxZoom={MAX_ZOOM}
         nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
         onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
+        // A pan or zoom by hand (an event; the page's own moves have none) stops the
+        // view following the step until Reset, Fit or a new graph.
+        onMoveStart={(event) => { if (event) byHand(); }}
         proOptions={{ hideAttribution: true }} {...editProps}
       >
         <ViewportBridge api={api} cells={cells} />
         {!editing && <EdgeLayer cells={cells} nodes={nodes} edges={edges} />}
         {editing && <NodeMenu menu={menu} handlers={handlers} close={() => setMenu(null)} />}
-        <Controls showInteractive={false} position="bottom-right" />
+        {overflowing && (
+          <div onPointerDown={byHand}>
+            <MiniMap position="top-right" pannable zoomable={false} ariaLabel="Overview of the graph"
+                     nodeClassName={(node) => `minimap-node minimap-node--${node.type}`}
+                     nodeBorderRadius={4} data-testid="minimap"
+                     onClick={(event, { x, y }) => {
+                       byHand();
+                       api.centre?.(x, y);
+                     }} />
+          </div>
+        )}
+        <Controls showInteractive={false} position="bottom-right" onZoomIn={byHand}
+                  onZoomOut={byHand} onFitView={() => { api.following = true; }}
+                  fitViewOptions={{ padding: FIT_PADDING }} />
       </ReactFlow>
     </Near.Provider>
   );
@@ -308,7 +380,7 @@ function createGraphStore() {
 export function createView() {
   const store = createGraphStore();
   const cells = createCells();
-  const api = {};
+  const api = { following: true };
   const handlers = {};
   const nodeTypes = {
     value: makeValueNode(cells, handlers), operator: makeOperatorNode(cells),
@@ -371,14 +443,22 @@ export function mountGraph(element) {
       // the zoom (and so the detail) they are seen at: a big graph's React Flow draws
       // only what is in view. A graph drawn whole is fitted again on the next frame, once
       // the page around the canvas has its final size.
-      const bounds = fit ? graphBounds(nodes) : null;
+      const before = store.get().nodes;
       let fitted = false;
       flushSync(() => {
         store.set({ ...store.get(), nodes, edges });
-        if (bounds) fitted = api.fitBounds?.(bounds) ?? false;
+        if (fit) fitted = api.start?.(nodes) ?? false;
       });
-      if (fit && (!fitted || nodes.length <= VISIBLE_ONLY_ABOVE)) {
-        requestAnimationFrame(() => api.fitView?.());
+      if (fit) {
+        api.following = true;
+        if (!fitted || nodes.length <= VISIBLE_ONLY_ABOVE) {
+          requestAnimationFrame(() => api.start?.(store.get().nodes));
+        }
+      } else {
+        // A node the canvas editor just made appears in view.
+        const old = new Set(before.map((node) => node.id));
+        const made = nodes.filter((node) => !old.has(node.id) && node.type !== 'frame');
+        if (made.length && made.length < nodes.length) api.reveal?.(made.map((node) => node.id));
       }
       element.dataset.nodes = String(nodes.length);
     },
@@ -404,6 +484,36 @@ export function mountGraph(element) {
     // Patches to some cells, as JSON {id: {v, vt, g, gt, hl, done}}; only those re-render.
     update(json) {
       cells.update(JSON.parse(json));
+      if (api.following) handle.follow();
+    },
+    // Brings the current step's nodes into view (the operand's alone if they do not fit).
+    follow() {
+      const lit = cells.highlighted();
+      const nodes = lit.map(([id]) => id);
+      const operand = lit.filter(([, part]) => part === 'operand' || part === 'result').map(([id]) => id);
+      api.reveal?.(nodes, operand);
+    },
+    // Brings nodes into view, as JSON [ids, fallback ids]; with `whenFollowing`, only if
+    // the view is following (no pan or zoom by hand since the last Reset, Fit or graph).
+    reveal(json, whenFollowing = false) {
+      if (whenFollowing && !api.following) return;
+      const [ids, fallback] = JSON.parse(json);
+      api.reveal?.(ids, fallback ?? []);
+    },
+    // The canvas changed size (the panel opened or closed): the first view again, and
+    // the step, unless the user has moved the view by hand.
+    reframe() {
+      // Two frames: the pane has its new size once React Flow's ResizeObserver reported.
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        if (!api.following) return;
+        api.start?.(store.get().nodes);
+        handle.follow();
+      }));
+    },
+    // Reset, Fit: the view follows the step again.
+    followAgain() {
+      api.following = true;
+      handle.follow();
     },
     // Python's handler for input gestures on the canvas: (kind, name, ...) -> error text.
     // Until it is set (Python still booting) the gestures do nothing.
@@ -419,7 +529,12 @@ export function mountGraph(element) {
       handlers.edit = handler;
     },
     fitView() {
+      api.following = true;
       api.fitView?.();
+    },
+    // The canvas's size in CSS px, as JSON [width, height].
+    canvasSize() {
+      return JSON.stringify([element.clientWidth, element.clientHeight]);
     },
     // The flow coordinates of the middle of what the canvas shows, as JSON [x, y].
     viewCenter() {

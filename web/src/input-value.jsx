@@ -90,7 +90,7 @@ export function InputValue({ name, cells, id, liveValue, handlers, className }) 
       }}
     >
       <span className="visually-hidden">{name} </span><small>data</small>
-      <span ref={liveValue}>{cell.vt ?? ''}</span>
+      <span className="vnode__number" ref={liveValue} title={cell.v ?? ''}>{cell.vt ?? ''}</span>
     </span>
   );
 }
