@@ -18,8 +18,8 @@ import {
 import { EdgeLayer } from './edge-layer.jsx';
 import { declareGeometry, graphBounds, operandOffsets } from './geometry.js';
 import {
-  FIT_PADDING, MAX_ZOOM, MIN_ZOOM, boxOf, detailZoom, fitsView, focusNode, followViewport,
-  startViewport, unionBox, viewRect,
+  BIG_GRAPH, FIT_PADDING, MAX_ZOOM, MIN_ZOOM, boxOf, detailZoom, fitsView, focusNode,
+  followViewport, startViewport, unionBox, viewRect,
 } from './viewport.js';
 import { NodeLabel, NodeMenu, PortLabels, useEditProps } from './edit-canvas.jsx';
 import { InputValue } from './input-value.jsx';
@@ -314,9 +314,10 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
   const bounds = useMemo(() => graphBounds(nodes), [nodes]);
   api.bounds = bounds;
   api.byId = useMemo(() => new Map(nodes.map((node) => [node.id, node])), [nodes]);
-  // The overview shows while part of the graph is out of view.
+  // The overview shows while part of the graph is out of view; a big graph is fitted
+  // whole and zoomed into by hand, and 2,000 overview boxes would cost its every redraw.
   const overflowing = useStore((flow) => {
-    if (!bounds || !flow.width) return false;
+    if (!bounds || !flow.width || nodes.length > BIG_GRAPH) return false;
     const view = viewRect(flow.transform, flow.width, flow.height);
     const slack = 1 / flow.transform[2];
     return bounds.x < view.x - slack || bounds.y < view.y - slack
