@@ -276,6 +276,9 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
         nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}
         onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
         proOptions={{ hideAttribution: true }} {...editProps}
+        // No Space-to-pan (a drag pans anyway): its handler cancels Space on every focused
+        // element but a button or a link, so a <summary> could not be opened with it.
+        panActivationKeyCode={null}
       >
         <ViewportBridge api={api} cells={cells} />
         {!editing && <EdgeLayer cells={cells} nodes={nodes} edges={edges} />}
