@@ -30,7 +30,7 @@ WATCH_CLICKS = """() => {
     }, true);
 }"""
 # The step controls: each is pressed with backprop halfway, where all of them are enabled.
-STEPPING = ("reset", "back", "play", "step", "finish")
+STEPPING = ("forward-pass", "reset", "back", "play", "step", "finish")
 HALFWAY = """() => {
     const button = (name) => document.querySelector(`[data-testid="${name}"]`);
     if (!button('reset').disabled) button('reset').click();

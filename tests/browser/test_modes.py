@@ -125,7 +125,7 @@ def test_a_link_and_a_reload_keep_the_collapsed_groups(page, app_url, new_contex
     wait_for_groups(page, prepared)
     for _ in range(7):
         by_testid(page, "step").click()
-    expect(by_testid(page, "step-counter")).to_contain_text("step 7 / ")
+    expect(by_testid(page, "step-counter")).to_contain_text(" 7 / ")
     total = by_testid(page, "step-counter").text_content().split("/")[1].strip()
     by_testid(page, "share").click()  # writes the link now (the clipboard may refuse)
     link = page.evaluate("location.href")
