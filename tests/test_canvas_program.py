@@ -294,3 +294,67 @@ def test_a_new_result_is_placed_beside_its_operator_where_there_is_room():
     rx, ry = m.positions[result]
     assert (rx, ry) != (80.0, 200.0)
     assert abs(rx - 80.0) >= 240 or abs(ry - 200.0) >= 60
+
+
+def test_make_output_is_offered_only_where_it_can_succeed_and_names_the_user_as_written():
+    m = CanvasProgram.from_program(parse("x1 = 1\nx2 = 1\nt1 = x1*x2\nt2 = tanh(t1)\nt3 = t2 + x1"))
+    m.add_op("sin")
+    refusals = m.output_refusals()
+    assert refusals["t1"] == "t2 uses t1: the output must be a value nothing else uses"
+    assert refusals["x1"] == "t1, t3 use x1: the output must be a value nothing else uses"
+    assert refusals["t3"] == "t3 is the output already"
+    with pytest.raises(EditRefused, match="^t2 uses t1"):  # not "T2": names keep their case
+        m.make_output("t1")
+    m.connect("t1", next(k for k, op in m.ops.items() if op.symbol == "sin"), 0)  # t4 = sin(t1)
+    refusals = m.output_refusals()
+    assert refusals["t1"].startswith("t2, t4 use t1")
+    assert refusals["t3"] == ""  # t4 is the output now; t3 could be again
+    m.make_output("t3")
+    assert m.to_text().splitlines()[-1] == "t3 = t2 + x1"
+    m.add_op("exp")
+    (const,) = [k for k, n in CanvasProgram.from_program(parse("y = 2*a")).values.items()
+                if n.kind == "constant"]
+    assert CanvasProgram.from_program(parse("y = 2*a")).output_refusals()[const] == \
+        "A constant cannot be the output"
+
+
+def test_the_canvas_view_tells_each_value_node_why_it_cannot_be_the_output():
+    editor, session, (x1, x2, op) = product_on_a_new_canvas()  # t1 = x1 * x2
+    session.load(editor.model.to_text())
+    view = editor.view(session, fake_dagre)
+    reasons = {n["data"]["label"]: n["data"]["notOutput"] for n in view["nodes"]
+               if n["type"] == "value"}
+    assert reasons == {"x1": "t1 uses x1: the output must be a value nothing else uses",
+                       "x2": "t1 uses x2: the output must be a value nothing else uses",
+                       "t1": "t1 is the output already"}
+
+
+def test_groups_survive_an_edit_on_the_canvas():
+    from collections import Counter
+
+    text = PRESETS["small-mlp"][1]
+    m = CanvasProgram.from_program(parse(text))
+    m.rename("w1_0_0", "first")
+    m.connect("x1", m.add_op("sin"), 0)
+    again = parse(m.to_text())
+    members = Counter(again.groups.values())
+    assert members == Counter(parse(text).groups.values())
+    assert again.groups[again.inputs["first"]] == "L1.N0"
+    assert again.output.op == "sin" and again.output not in again.groups  # new: no group
+    # and through a snapshot (undo)
+    assert CanvasProgram.from_dict(json.loads(json.dumps(m.to_dict()))).to_text() == m.to_text()
+
+
+def test_refusals_read_as_sentences():
+    m = build_lecture()
+    with pytest.raises(EditRefused, match="^Operand 1 of \\* already takes d"):
+        m.connect("a", m.values["L"].op, 0)
+    m.disconnect(m.values["e"].op, 0)
+    with pytest.raises(EditRefused, match="^That would make a cycle"):
+        m.connect("L", m.values["e"].op, 0)
+
+
+def test_a_constant_output_has_no_statement_and_the_menu_still_opens():
+    m = CanvasProgram.from_program(parse("a = 0\n0"))
+    assert m.to_text() == "a = 0"
+    assert m.output_refusals()["a"] == "a is the output already"

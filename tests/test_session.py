@@ -315,3 +315,22 @@ def test_a_direction_chosen_before_any_program_is_kept_for_the_first():
     s.load("x = 1\ny = tanh(exp(x))")
     assert s.direction == "TB"
     assert s.whole_view()["nodes"][0]["sourcePosition"] == "bottom"
+
+
+def test_a_new_text_with_the_same_groups_keeps_what_was_collapsed():
+    from chainrule.presets import PRESETS
+
+    small, big = PRESETS["small-mlp"][1], PRESETS["mlp"][1]
+    session = Session(run_dagre)
+    session.load(small)
+    session.collapse_all()
+    session.toggle_group("L2.N1")
+    kept = set(session.collapsed)
+    session.load(small.replace("x1 = 0.5", "x1 = 0.25"))  # an edited number
+    assert session.collapsed == kept
+    session.load(big)  # other groups: as it opens by default, by neuron when big
+    assert session.collapsed == set(session.tree.innermost()) and len(session.collapsed) == 33
+    session.load(small)
+    assert session.collapsed == set()
+    session.load("a = 2\nb = a*a")  # no groups at all
+    assert session.collapsed == set() and session.shared_collapsed is None

@@ -171,3 +171,46 @@ def test_predict_many_is_predict_for_each(config):
     xs = [x for x, _ in trainer.data]
     assert trainer.predict_many(xs) == [trainer.predict(x) for x in xs]
     assert trainer.predict_many([]) == []
+
+
+def test_the_edge_of_a_domain_is_named_not_failed():
+    from chainrule.gradcheck import headline, report_html
+
+    (x,) = check("x = 0\ny = sqrt(x)")  # backprop inf, the left side undefined
+    assert x.verdict == "edge" and x.ok and not x.checked
+    verdict, text = headline([x])
+    assert verdict == "none" and text == "Nothing checked: x is at the edge of the domain."
+    html = report_html([x])
+    assert "edge of the domain" in html and "inf" not in html.split("</p>")[0]
+    (y,) = check("x = 0\ny = log(x)")  # f itself is not finite
+    assert y.verdict == "undefined" and y.ok
+    (z,) = check("x = 1e-9\ny = log(x)")  # x - h is outside the domain
+    assert z.verdict == "edge"
+
+
+def test_a_headline_with_no_row_checked_is_no_pass():
+    from chainrule.gradcheck import headline, report_html
+
+    checks = check("x = 0\ny = relu(x)")
+    assert headline(checks) == ("none", "Nothing checked: x is at a kink.")
+    assert "Largest relative error" not in report_html(checks)
+    assert 'data-verdict="none"' in report_html(checks)
+    checks = check("x = 0\nz = 0\ny = relu(x) + abs(z)")
+    assert headline(checks)[1] == "Nothing checked: x, z are at a kink."
+    checks = check("x = 0\nw = 2\ny = relu(x) + sqrt(w)")
+    verdict, text = headline(checks)
+    assert verdict == "ok" and text.startswith("Largest relative error: ")
+    assert text.endswith("; 1 of 2 inputs not checked (see below)")
+
+
+def test_an_inspected_sample_has_its_inputs_and_target_exactly():
+    trainer = Trainer(TrainConfig())
+    for _ in range(3):
+        trainer.step()
+    for index in (3, 50):
+        program = parse(trainer.sample_source(index))
+        (x1, x2), y = trainer.data[index]
+        assert (program.inputs["x1"].data, program.inputs["x2"].data) == (x1, x2)
+        assert program.inputs["y"].data == y
+        score = trainer.model([x1, x2]).data
+        assert program.output.data == pytest.approx(max(0.0, 1 - y * score), rel=1e-12)

@@ -23,9 +23,10 @@ from chainrule.expr import MAX_SOURCE_CHARS, ExprError
 from chainrule.gradcheck import gradient_check, report_html
 from chainrule.groups import group_id
 from chainrule.inputs_panel import needs_filter, panel_html, slider_attributes
+from chainrule.keys import browses_select, focus_kind, shortcut
 from chainrule.plots import boundary_svg, fit_svg, loss_svg
 from chainrule.layout import DIRECTIONS
-from chainrule.presets import DEFAULT, PRESETS
+from chainrule.presets import DEFAULT, PRESETS, example_of, examples_shown, reset_key
 from chainrule.scripts import python_script, pytorch_script
 from chainrule.session import Session
 from chainrule.step_text import step_blocks
@@ -37,6 +38,8 @@ from chainrule.tuning import InputError, decimals, literal_text, read_number
 from chainrule.wire import dumps
 
 STORAGE_KEY = "chainrule:text"
+COLLAPSED_KEY = "chainrule:collapsed"  # the saved text's collapsed groups, as JSON
+EXAMPLE_KEY = "chainrule:example"  # the example the saved text came from
 THEME_KEY = "chainrule:theme"
 DIRECTION_KEY = "chainrule:direction"  # set once the user picks a direction
 PANEL_KEY = "chainrule:panel"  # "open" or "collapsed"; index.html reads it before painting
@@ -96,11 +99,26 @@ def run_dagre(request):
     return json.loads(js.JSON.stringify(renderer.graphlibJson.write(graph)))
 
 
-def stored_text(key=STORAGE_KEY):
+def stored(key):
     try:
         return js.localStorage.getItem(key)
     except Exception:  # storage can be disabled; the page works without it
         return None
+
+
+def stored_text():
+    return stored(STORAGE_KEY)
+
+
+def stored_collapsed():
+    """The collapsed groups saved with the text, or None (then the program's default)."""
+    try:
+        names = json.loads(stored(COLLAPSED_KEY) or "null")
+    except ValueError:
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return names
 
 
 def store(key, text):
@@ -135,6 +153,8 @@ class Page:
         self.input_errors = {}  # input name -> the message its row shows ("" for none)
         self.text_shown = None  # the text the editor last got from a load or a tuning
         self.notice_shown = ""  # the line counting the values that are not finite
+        self.origin = None  # the key of the example the text came from, if any
+        self.browsing = False  # the Examples select shows a choice the keyboard has not made
         self.hash_shown = None  # the URL hash the page last wrote
         self.toast_timer = None
         self.hash_timer = None
@@ -188,9 +208,14 @@ class Page:
         self.fill_presets()
         self.listen(self.editor, "input", self.on_input, "expression-error")
         self.listen(self.editor, "keydown", self.on_editor_key, "expression-error")
-        self.listen(by_testid("preset"), "change", self.on_preset, "expression-error")
-        self.listen(by_testid("reset-example"), "click",
-                    lambda e: self.use_text(PRESETS[DEFAULT][1]), "expression-error")
+        examples = by_testid("preset")
+        self.listen(examples, "change", self.on_preset, "expression-error")
+        self.listen(examples, "keydown", self.on_preset_key, "expression-error")
+        self.listen(examples, "blur", lambda e: self.show_examples())
+        # a pointer opens the list, whose own commit chooses
+        self.listen(examples, "pointerdown", lambda e: setattr(self, "browsing", False))
+        self.listen(by_testid("reset-example"), "click", lambda e: self.on_reset_text(),
+                    "expression-error")
         self.listen(by_testid("direction"), "click", self.on_direction)
         self.listen(by_testid("fit-view"), "click", lambda e: self.view.fitView())
         for name, button in self.buttons.items():
@@ -231,7 +256,7 @@ class Page:
         self.training.start()
         self.show_theme()
         self.show_panel()
-        chosen = stored_text(DIRECTION_KEY)
+        chosen = stored(DIRECTION_KEY)
         if chosen in DIRECTIONS:
             self.session.set_direction(chosen)
         if not js.matchMedia(WIDE_WINDOW).matches:
@@ -253,17 +278,21 @@ class Page:
     def open_saved(self):
         """The text saved in this browser, or the default example, in the editor too."""
         self.editor.value = self.draw_saved()
+        self.show_examples()
 
     def draw_saved(self):
-        """Draws the saved text, or the default example if there is none or it does not
-        parse (any more); returns the text drawn."""
+        """Draws the saved text (its groups collapsed as they were), or the default example
+        if there is none or it does not parse (any more); returns the text drawn."""
         saved = stored_text()
         if isinstance(saved, str):  # "" too: an empty program is a normal state
+            origin = stored(EXAMPLE_KEY)
+            self.origin = origin if origin in PRESETS else example_of(saved)
             try:
-                self.draw(saved, fit=True)
+                self.draw(saved, fit=True, collapsed=stored_collapsed())
                 return saved
             except ExprError:
                 pass
+        self.origin = DEFAULT
         self.draw(PRESETS[DEFAULT][1], fit=True)
         return PRESETS[DEFAULT][1]
 
@@ -286,9 +315,11 @@ class Page:
             self.session.set_direction(state.direction)
             self.session.text = None  # lay out again, in the link's direction
         self.editor.value = state.text
-        if not self.try_load(state.text, fit=True):
+        self.origin = state.example if state.example in PRESETS else example_of(state.text)
+        if not self.try_load(state.text, fit=True, elsewhere=True, collapsed=state.collapsed):
             if self.session.program is None:  # booting: draw something that works
                 self.draw_saved()
+            self.show_examples()
             return True
         try:
             self.apply(self.session.restore(state.step, state.forward, state.tangent,
@@ -312,16 +343,26 @@ class Page:
 
     # the expression ------------------------------------------------------------
 
-    def try_load(self, text, fit=False):
+    def try_load(self, text, fit=False, elsewhere=False, collapsed=None):
         """Parse and draw `text`; on a bad expression, or a graph that could not be drawn,
-        show why and keep what is on screen."""
+        show why and keep what is on screen.
+
+        A program from `elsewhere` (an example, a sample, a link) leaves edit mode and
+        opens with its groups; `collapsed` names the groups drawn collapsed.
+        """
         if text == self.session.text:
             self.clear_error()  # back to the text on screen, which is valid
+            if elsewhere and self.canvas.editing:
+                self.set_editing(False)
+            if collapsed is not None:
+                self.regroup(self.session.set_collapsed(collapsed), fit=fit)
+            self.show_examples()
             return True
         try:
-            self.draw(text, fit)
+            self.draw(text, fit, elsewhere=elsewhere, collapsed=collapsed)
         except ExprError as error:
             self.show_error(error)
+            self.show_examples()
             return False
         except Exception as error:
             js.console.error(traceback.format_exc())
@@ -331,12 +372,12 @@ class Page:
         self.clear_error()
         return True
 
-    def draw(self, text, fit, record=True):
+    def draw(self, text, fit, record=True, elsewhere=False, collapsed=None):
         """Parse, lay out and draw `text` (ExprError when it does not parse). If anything
         on the way fails, the state and the picture go back to what they were."""
         kept = self.kept_state()
         try:
-            self.draw_unguarded(text, fit, record)
+            self.draw_unguarded(text, fit, record, elsewhere, collapsed)
         except ExprError:
             raise  # nothing changed: parse comes first
         except Exception:
@@ -359,21 +400,25 @@ class Page:
             if self.session.program is not None or self.session.text is not None:
                 self.set_graph(self.shown_view(), False)
             self.show_inputs()
+            self.show_editing()  # edit mode too, which a program from elsewhere leaves
             self.show_groups()
             self.show_step()
             self.show_history()
         except Exception:
             js.console.error(traceback.format_exc())
 
-    def draw_unguarded(self, text, fit, record=True):
+    def draw_unguarded(self, text, fit, record=True, elsewhere=False, collapsed=None):
         size = json.loads(self.view.canvasSize())
         self.session.canvas = tuple(size) if all(size) else None  # hidden: no shape to suit
-        view = self.session.load(text)
+        view = self.session.load(text, collapsed)
         by_testid("direction").dataset.direction = self.session.direction
-        self.canvas.text_loaded(self.session, record)
+        editing = self.canvas.editing
+        self.canvas.text_loaded(self.session, record, elsewhere)
+        if self.canvas.editing != editing:
+            self.show_editing()
         self.show_history()
         self.stop_playing()
-        if self.canvas.active:
+        if self.canvas.shows(self.session):
             view = self.canvas.view(self.session, run_dagre, self.session.direction)
         self.set_graph(view, fit)
         self.show_inputs()
@@ -381,9 +426,17 @@ class Page:
         self.forget_grad_check()
         self.show_groups()
         self.text_shown = text
-        store_text(text)
+        self.save_text()
         self.show_step()
+        self.show_examples()
         self.remember_now()
+
+    def save_text(self):
+        """The text on screen, its collapsed groups and its example, for the next visit."""
+        s = self.session
+        store_text(s.text if s.text is not None else "")
+        store(COLLAPSED_KEY, json.dumps(sorted(s.collapsed) if s.tree else None))
+        store(EXAMPLE_KEY, self.origin or "")
 
     # groups ----------------------------------------------------------------------
 
@@ -404,11 +457,13 @@ class Page:
             self.view.regroup(as_json(view), fit)
             self.show_groups()
             self.show_step()  # the explanation says whether the step is in a box
+            self.save_text()
+            self.remember()  # the link keeps what is collapsed
 
     def show_groups(self):
         groups = self.session.groups
         # The canvas being edited shows every node: no boxes there.
-        by_testid("group-controls").hidden = not groups or self.canvas.active
+        by_testid("group-controls").hidden = not groups or self.canvas.shows(self.session)
         by_testid("collapse-all").disabled = not groups
         by_testid("expand-all").disabled = not any(groups.values())
 
@@ -424,12 +479,18 @@ class Page:
         self.error.hidden = False
         self.editor.setAttribute("aria-invalid", "true")
 
-    def use_text(self, text):
+    def use_text(self, text, origin=None):
+        """Opens a program from elsewhere: example `origin`'s, or a sample's (None)."""
+        self.cancel_redraw()
         self.editor.value = text
-        self.try_load(text, fit=True)
+        before, self.origin = self.origin, origin
+        if not self.try_load(text, fit=True, elsewhere=True):
+            self.origin = before  # what is on screen still came from there
+            self.show_examples()
 
     def on_input(self, event):
         self.timer = restart_timer(self.timer, self.debounced, DEBOUNCE_MS)
+        self.show_examples()
 
     def cancel_redraw(self):
         """Drops the debounced redraw of what is being typed (the text is drawn now)."""
@@ -443,18 +504,50 @@ class Page:
             self.cancel_redraw()
             self.try_load(self.editor.value, fit=True)
 
+    # the examples ------------------------------------------------------------------
+
+    def show_examples(self):
+        """The Examples select shows the example the text came from, "(edited)" once the
+        text changed, and Reset text says what it brings back."""
+        self.browsing = False
+        value, label = examples_shown(self.origin, self.editor.value)
+        select = by_testid("preset")
+        select.options.item(0).textContent = label
+        select.value = value
+        by_testid("reset-example").title = \
+            f"Reset the text to the example it came from: {PRESETS[reset_key(self.origin)][0]}"
+
+    def on_reset_text(self):
+        key = reset_key(self.origin)
+        self.use_text(PRESETS[key][1], key)
+
+    def on_preset_key(self, event):
+        if event.key == "Enter":
+            event.preventDefault()
+            self.choose_example(event.target.value)
+        elif event.key == "Escape":
+            self.show_examples()
+        else:
+            # Arrows only move the choice (Chromium fires `change` for each); Enter, or the
+            # opened list's own commit, chooses.
+            self.browsing = browses_select(event.key, event.altKey)
+
     def on_preset(self, event):
-        key = event.target.value
-        if key in PRESETS:
-            self.use_text(PRESETS[key][1])
-        event.target.value = ""
+        if not self.browsing:
+            self.choose_example(event.target.value)
+
+    def choose_example(self, key):
+        if key in PRESETS and not (key == self.origin and self.editor.value == PRESETS[key][1]):
+            self.use_text(PRESETS[key][1], key)
+        else:
+            self.show_examples()
 
     def on_direction(self, event):
         direction = "TB" if self.session.direction == "LR" else "LR"
         view = self.session.set_direction(direction)
         store(DIRECTION_KEY, direction)
         by_testid("direction").dataset.direction = direction
-        if self.canvas.active:  # a new direction is a new layout: tidy
+        if self.canvas.shows(self.session):  # a new direction is a new layout: tidy
             self.canvas.tidy()
             view = self.canvas.view(self.session, run_dagre, direction)
             self.canvas.remember_positions(self.session.text)
@@ -536,7 +629,8 @@ class Page:
         step, forward, tangent, tangent_step = s.where()
         direction = s.direction if s.direction_chosen else None  # else the reader's canvas picks
         self.hash_shown = encode(SharedState(s.text, direction, step, forward, tangent,
-                                             tangent_step))
+                                             tangent_step, collapsed=s.shared_collapsed,
+                                             example=self.origin))
         js.history.replaceState(None, "", self.hash_shown)
 
     def on_export_png(self, event):
@@ -605,11 +699,12 @@ class Page:
         if self.editor.value == self.text_shown:  # never overwrite what the user is typing
             self.editor.value = self.session.text
         self.text_shown = self.session.text
-        store_text(self.session.text)
+        self.save_text()
+        self.show_examples()
         self.remember_now()
         self.canvas.tuned(self.session)
         self.show_history()
-        if self.canvas.active:  # statements the output does not use were computed again
+        if self.canvas.shows(self.session):  # statements the output does not use were computed again
             self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction),
                            False)
 
@@ -659,7 +754,7 @@ class Page:
             value = read_number(text)
         except InputError as error:
             return str(error)
-        if self.canvas.active and name not in dict(self.session.inputs):
+        if self.canvas.shows(self.session) and name not in dict(self.session.inputs):
             # an input the output does not use yet: only the canvas has it on screen
             return self.edit(lambda: self.canvas.model.set_number(name, value))
         self.tune(name, value)
@@ -759,7 +854,7 @@ class Page:
 
     def shown_view(self):
         """The view on the canvas now, for export."""
-        if self.canvas.active:
+        if self.canvas.shows(self.session):
             return self.canvas.view(self.session, run_dagre, self.session.direction)
         return self.session.whole_view()
 
@@ -770,10 +865,13 @@ class Page:
             action()
 
     def set_editing(self, on):
+        """Edit mode on or off. Off, a program with groups is drawn as before edit mode:
+        its boxes and frames, collapsed as they were (a new layout, so fitted)."""
         self.canvas.editing = on
         self.show_editing()
         self.hide_edit_message()
-        self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction), False)
+        self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction),
+                       bool(self.session.tree))
         if on:
             self.canvas.remember_positions(self.session.text)
 
@@ -856,9 +954,11 @@ class Page:
         self.editor.value = text
         self.text_shown = text
         self.clear_error()
-        store_text(text)
+        self.save_text()
         self.set_graph(self.canvas.view(self.session, run_dagre, self.session.direction), False)
+        self.show_groups()
         self.show_step()
+        self.show_examples()
         self.remember_now()
         if record:
             self.canvas.record(text)
@@ -866,7 +966,8 @@ class Page:
 
     def show_edit_message(self, message):
         box = by_testid("edit-message")
-        box.textContent = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+        # Not capitalised here: a message may start with a name, and names are case-sensitive.
+        box.textContent = message + ("" if message.endswith(".") else ".")
         box.hidden = False
 
     def hide_edit_message(self):
@@ -982,24 +1083,21 @@ class Page:
 
     def on_key(self, event):
         target = event.target
-        if (event.ctrlKey or event.metaKey) and not event.altKey and event.key in ("z", "Z"):
+        focus = focus_kind(target.tagName, target.getAttribute("role"),
+                           bool(getattr(target, "isContentEditable", False)),  # not on SVG
+                           target.closest('[data-testid="canvas"]') is not None)
+        action = shortcut(event.key, focus, event.ctrlKey, event.metaKey, event.altKey,
+                          event.shiftKey)
+        if action in ("undo", "redo"):
             self.on_undo_key(event)
             return
-        if target.tagName in ("TEXTAREA", "INPUT", "SELECT") or event.ctrlKey or event.metaKey \
-                or event.altKey:
-            return
-        if event.key == "?":
+        handler = {"step": self.on_step, "back": self.on_back, "play": self.on_play,
+                   "reset": self.on_reset, "finish": self.on_finish,
+                   "expand-current": self.on_expand_current, "forward-pass": self.on_forward_pass,
+                   "panel": self.on_panel, "shortcuts": self.on_shortcuts}.get(action)
+        if handler is not None:
             event.preventDefault()
-            self.on_shortcuts()
-            return
-        action = {"ArrowRight": self.on_step, "ArrowLeft": self.on_back, " ": self.on_play,
-                  "Home": self.on_reset, "End": self.on_finish,
-                  "f": self.on_forward_pass, "F": self.on_forward_pass,
-                  "g": self.on_expand_current, "G": self.on_expand_current,
-                  "[": self.on_panel}.get(event.key)
-        if action is not None:
-            event.preventDefault()
-            action()
+            handler()
 
     def show_step(self):
         s = self.session
@@ -1250,7 +1348,7 @@ class Training:
             self.show_error(None, "This network is too big to inspect in the editor: "
                                   "try fewer or narrower hidden layers.")
             return
-        self.page.use_text(source)
+        self.page.use_text(source)  # from no example: Reset text goes to the default
 
 
 def restart_timer(timer, callback, ms):

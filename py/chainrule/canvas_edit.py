@@ -7,7 +7,9 @@ work unchanged) plus what the text does not reach: statements the output does no
 and operators still missing an operand, drawn as incomplete.
 
 Until the user turns edit mode on, the editor stays out of the way: the page draws the
-session's own view, exactly as before.
+session's own view, exactly as before. After edit mode the canvas's view stays (nodes where
+the user put them) only for a program without groups: one with groups is drawn as the
+session draws it, boxes and frames, collapsed as they were.
 """
 
 from .canvas_program import (CanvasProgram, EditRefused, History, op_arity, operands_first,
@@ -32,10 +34,11 @@ class CanvasEditor:
         self.node_keys = {}  # canvas id -> ("value", key) or ("op", key)
         self.edge_keys = {}  # canvas id -> (op key, operand slot, or None for the result)
 
-    @property
-    def active(self):
-        """Whether the canvas shows the model (edit mode on, or nodes the user placed)."""
-        return self.editing or bool(self.model is not None and self.model.positions)
+    def shows(self, session):
+        """Whether the canvas draws the model: in edit mode, and after it where the user
+        placed nodes, unless the program has groups to draw."""
+        return self.editing or bool(self.model is not None and self.model.positions
+                                    and not session.tree)
 
     # the model and the text ------------------------------------------------------
 
@@ -44,12 +47,15 @@ class CanvasEditor:
             self.model = CanvasProgram.from_program(session.program)
         return self.model
 
-    def text_loaded(self, session, record=True):
-        """A text edit was drawn: the model follows it (keeping positions by name)."""
-        if self.active:
-            self.model = CanvasProgram.from_program(session.program, previous=self.model)
-        else:
+    def text_loaded(self, session, record=True, elsewhere=False):
+        """A text was drawn: the model follows a text edit (keeping positions by name). A
+        program from `elsewhere` (an example, a sample, a link) leaves edit mode: it opens
+        as the session draws it, and nothing of the canvas before carries over."""
+        if elsewhere:
+            self.editing = False
             self.model = None
+        elif self.model is not None:
+            self.model = CanvasProgram.from_program(session.program, previous=self.model)
         if record:
             self.record(session.text)
 
@@ -108,17 +114,17 @@ class CanvasEditor:
         source_kind, source_key = self.node_keys.get(source, (None, None))
         target_kind, target_key = self.node_keys.get(target, (None, None))
         if source_kind is None or target_kind is None:
-            raise EditRefused("that node is gone; try again")
+            raise EditRefused("That node is gone; try again")
         if target_kind == "value":
-            raise EditRefused("a value node cannot take an edge: its value comes from its own "
+            raise EditRefused("A value node cannot take an edge: its value comes from its own "
                               "operator. Connect into an operator's input instead")
         if source_kind == "op":
             result = self.model.ops[source_key].result
             hint = f"drag from its result {result} instead" if result else \
                 "connect all its operands, then drag from its result"
-            raise EditRefused(f"an operator cannot feed another operator directly: {hint}")
+            raise EditRefused(f"An operator cannot feed another operator directly: {hint}")
         if not (target_handle or "").startswith("in"):
-            raise EditRefused("drop the edge on one of the operator's inputs")
+            raise EditRefused("Drop the edge on one of the operator's inputs")
         slot = int(target_handle[2:])
         self.model.connect(source_key, target_key, slot)
 
@@ -158,7 +164,7 @@ class CanvasEditor:
 
     def view(self, session, run_dagre, direction="LR"):
         """The whole view for the renderer: {nodes, edges, cells}."""
-        if not self.active:
+        if not self.shows(session):
             return session.whole_view()
         model = self.ensure_model(session)
         base_cells = session.cells(every=True) if session.program else {}
@@ -166,6 +172,7 @@ class CanvasEditor:
         ids = session.ids
         output = session.program.output if session.program else None
         complete = model.complete_values()
+        refusals = model.output_refusals()
         nodes, edges, cells = [], [], {}
         self.node_keys, self.edge_keys = {}, {}
         canvas_id = {}
@@ -185,8 +192,10 @@ class CanvasEditor:
                 node_role = {"input": "input", "constant": "constant"}.get(node.kind,
                                                                           "intermediate")
             symbol = model.ops[node.op].symbol if node.kind == "result" else ""
+            # the node's menu offers "make it the output" with this reason to refuse
             nodes.append({"id": cid, "type": "value",
-                          "data": {"label": label, "role": node_role, "op": symbol}})
+                          "data": {"label": label, "role": node_role, "op": symbol,
+                                   "notOutput": refusals[key]}})
             if shown:
                 cells[cid] = base_cells.get(cid, {})
             elif v is not None:

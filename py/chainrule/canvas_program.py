@@ -124,6 +124,7 @@ class CanvasProgram:
     output: Optional[str] = None  # chosen output (make output, or the latest result)
     positions: dict = field(default_factory=dict)  # value key or "@<op key>" -> [x, y]
     counter: int = 0  # for fresh op and constant keys
+    groups: dict = field(default_factory=dict)  # value key -> its `# group:` block's name
 
     # reading text ------------------------------------------------------------
 
@@ -156,6 +157,8 @@ class CanvasProgram:
             keys[id(v)] = key
             if model.values[key].kind != "constant":
                 model.seq.append(key)
+                if v in program.groups:
+                    model.groups[key] = program.groups[v]
         model.output = keys[id(program.output)]
         if previous is not None:
             model._keep_incomplete(previous)
@@ -271,10 +274,11 @@ class CanvasProgram:
 
     def _output_of(self, order, complete):
         """The value the program ends with: the chosen one if it can be last (complete,
-        no complete result uses it), else the last result, else the last input."""
+        no complete result uses it, not a constant: `0` alone as the output has no
+        statement of its own), else the last result, else the last input."""
         if not order:
             return None
-        if self.output in complete and not self.complete_users(self.output, complete):
+        if self.output in order and not self.complete_users(self.output, complete):
             return self.output
         results = [k for k in order if self.values[k].kind == "result"]
         return results[-1] if results else order[-1]
@@ -296,10 +300,18 @@ class CanvasProgram:
         return _atom(literal_text(node.number)) if node.kind == "constant" else key
 
     def to_text(self):
-        lines = []
+        lines, group = [], None
         for key in self.statement_order():
             node = self.values[key]
             rhs = literal_text(node.number) if node.kind == "input" else self.expression(key)
+            # Groups survive an edit: a `# group:` line where a block starts, a blank line
+            # where one ends (a group split in two blocks is still one group).
+            if self.groups.get(key) != group:
+                if group is not None:
+                    lines.append("")
+                group = self.groups.get(key)
+                if group is not None:
+                    lines.append(f"# group: {group}")
             lines.append(f"{key} = {rhs}")
         return "\n".join(lines)
 
@@ -323,12 +335,13 @@ class CanvasProgram:
         """Value `source` into operand `slot` of operator `op_key`; EditRefused says why not."""
         op = self.ops[op_key]
         if op.operands[slot] is not None:
+            slot_name = self.slot_name(op_key, slot)
             raise EditRefused(
-                f"{self.slot_name(op_key, slot)} of {op.symbol} already takes "
+                f"{slot_name[:1].upper()}{slot_name[1:]} of {op.symbol} already takes "
                 f"{self.display(op.operands[slot])}: delete that edge first")
         if op.result is not None and (source == op.result or op.result in self.ancestors(source)):
             raise EditRefused(
-                f"that would make a cycle: {self.display(source)} already depends on "
+                f"That would make a cycle: {self.display(source)} already depends on "
                 f"{op.result}, the result of this {op.symbol}")
         op.operands[slot] = source
         if None in op.operands:
@@ -387,6 +400,7 @@ class CanvasProgram:
         if key in self.seq:
             self.seq.remove(key)
         self.positions.pop(key, None)
+        self.groups.pop(key, None)
         if self.output == key:
             self.output = None
 
@@ -411,20 +425,42 @@ class CanvasProgram:
         self.seq = [new if k == old else k for k in self.seq]
         if old in self.positions:
             self.positions[new] = self.positions.pop(old)
+        if old in self.groups:
+            self.groups[new] = self.groups.pop(old)
         if self.output == old:
             self.output = new
 
     def make_output(self, key):
-        node = self.values[key]
-        if node.kind == "constant":
-            raise EditRefused("a constant cannot be the output")
-        if not self.is_complete(key):
-            raise EditRefused(f"{key} is incomplete: connect every operand first")
-        users = [self.ops[o].result for o in self.complete_users(key)]
-        if users:
-            raise EditRefused(f"{', '.join(users)} uses {key}: the output must be a value "
-                              "nothing else uses")
+        refusal = self.output_refusals().get(key)
+        if refusal:
+            raise EditRefused(refusal)
         self.output = key
+
+    def output_refusals(self):
+        """{value key: why it cannot be made the output, or ''} for every value: a menu
+        offers the action only where it can succeed."""
+        complete = self.complete_values()
+        users = {}  # value key -> the complete results that use it
+        for op in self.ops.values():
+            if op.result in complete:
+                for operand in dict.fromkeys(op.operands):
+                    users.setdefault(operand, []).append(op.result)
+        output = self.output_name()
+        refusals = {}
+        for key, node in self.values.items():
+            if node.kind == "constant":
+                refusals[key] = "A constant cannot be the output"
+            elif key not in complete:
+                refusals[key] = f"{key} is incomplete: connect every operand first"
+            elif key in users:
+                names = users[key]
+                refusals[key] = (f"{', '.join(names)} {'uses' if len(names) == 1 else 'use'} "
+                                 f"{key}: the output must be a value nothing else uses")
+            elif key == output:
+                refusals[key] = f"{key} is the output already"
+            else:
+                refusals[key] = ""
+        return refusals
 
     # placement and keys -------------------------------------------------------
 
@@ -466,7 +502,7 @@ class CanvasProgram:
             "ops": {k: [o.symbol, list(o.operands), o.result] for k, o in self.ops.items()},
             "seq": list(self.seq), "output": self.output,
             "positions": {k: list(p) for k, p in self.positions.items()},
-            "counter": self.counter,
+            "counter": self.counter, "groups": dict(self.groups),
         }
 
     @classmethod
@@ -476,6 +512,7 @@ class CanvasProgram:
             ops={k: OpNode(o[0], list(o[1]), o[2]) for k, o in d["ops"].items()},
             seq=list(d["seq"]), output=d["output"],
             positions={k: list(p) for k, p in d["positions"].items()}, counter=d["counter"],
+            groups=dict(d.get("groups", {})),
         )
 
 

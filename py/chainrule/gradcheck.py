@@ -8,6 +8,16 @@ STEP = 1e-6
 TOLERANCE = 1e-6
 FLOOR = 1e-4  # relative errors of gradients smaller than this are taken against this
 
+# What a row that is not compared says instead of an error, and where the headline says
+# its input is, by verdict.
+NOT_CHECKED = {
+    "kink": "not differentiable here",
+    "edge": "edge of the domain: f is undefined on one side",
+    "undefined": "f is not finite here",
+}
+WHERE = {"kink": "at a kink", "edge": "at the edge of the domain",
+         "undefined": "where f is not finite"}
+
 
 @dataclass(frozen=True)
 class Check:
@@ -16,10 +26,27 @@ class Check:
     numeric: float
     error: float  # |backprop - numeric| / max(|backprop|, |numeric|, FLOOR)
     kink: bool  # the two one-sided slopes differ: not differentiable here
+    edge: bool = False  # f(x ± h) is not finite on one side: x is at its domain's edge
+    undefined: bool = False  # f(x) itself is not finite: nothing to difference
+
+    @property
+    def verdict(self):
+        """"ok" or "bad" for a row compared; else why it was not (a key of NOT_CHECKED)."""
+        if self.undefined:
+            return "undefined"
+        if self.edge:
+            return "edge"
+        if self.kink:
+            return "kink"
+        return "ok" if self.error <= TOLERANCE else "bad"
+
+    @property
+    def checked(self):
+        return self.verdict in ("ok", "bad")
 
     @property
     def ok(self):
-        return self.kink or self.error <= TOLERANCE
+        return self.verdict != "bad"
 
 
 def gradient_check(root, inputs, order=None):
@@ -50,31 +77,53 @@ def gradient_check(root, inputs, order=None):
         right, left = (up - at) / h, (at - down) / h
         scale = max(abs(right), abs(left), 1.0)
         kink = math.isfinite(right) and math.isfinite(left) and abs(right - left) > 1e-3 * scale
+        undefined = not math.isfinite(at)
+        edge = not undefined and not (math.isfinite(up) and math.isfinite(down))
         g = grads[name]
         if math.isfinite(g) and math.isfinite(numeric):
             error = abs(g - numeric) / max(abs(g), abs(numeric), FLOOR)
         else:
             error = 0.0 if (g == numeric or (math.isnan(g) and math.isnan(numeric))) else math.inf
-        checks.append(Check(name, g, numeric, error, kink))
+        checks.append(Check(name, g, numeric, error, kink, edge, undefined))
     return checks
+
+
+def headline(checks):
+    """(verdict, text) of the report's first line: the largest error of the rows compared,
+    and how many could not be; never a pass when no row was compared."""
+    compared = [c for c in checks if c.checked]
+    skipped = len(checks) - len(compared)
+    if not compared:
+        if not checks:
+            return "none", "No inputs to check."
+        where = {}
+        for c in checks:
+            where.setdefault(c.verdict, []).append(c.name)
+        return "none", "Nothing checked: " + "; ".join(
+            f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} {WHERE[verdict]}"
+            for verdict, names in where.items()) + "."
+    worst = max(c.error for c in compared)
+    verdict = "ok" if worst <= TOLERANCE else "bad"
+    text = f"Largest relative error: {worst:.1e}{'' if verdict == 'ok' else ' (above 1e-6)'}"
+    if skipped:
+        text += f"; {skipped} of {len(checks)} inputs not checked (see below)"
+    return verdict, text
 
 
 def report_html(checks):
     """The checks as a table for the page (names are identifiers, but escaped anyway)."""
     if not checks:
         return '<p class="gradcheck__none">No inputs to check.</p>'
-    worst = max((c.error for c in checks if not c.kink), default=0.0)
     rows = []
     for c in checks:
-        state = "kink" if c.kink else ("ok" if c.ok else "bad")
-        note = "not differentiable here" if c.kink else f"{c.error:.1e}"
-        rows.append(f'<tr class="is-{state}" data-name="{escape(c.name)}">'
+        note = f"{c.error:.1e}" if c.checked else NOT_CHECKED[c.verdict]
+        rows.append(f'<tr class="is-{c.verdict}" data-name="{escape(c.name)}">'
                     f'<th scope="row">{escape(c.name)}</th><td>{c.backprop:.10g}</td>'
                     f'<td>{c.numeric:.10g}</td><td>{note}</td></tr>')
-    verdict = "ok" if worst <= TOLERANCE else "bad"
+    verdict, text = headline(checks)
+    worst = max((c.error for c in checks if c.checked), default=None)
     return (f'<p class="gradcheck__worst is-{verdict}" data-testid="grad-check-worst" '
-            f'data-error="{worst!r}">Largest relative error: {worst:.1e}'
-            f'{"" if verdict == "ok" else " (above 1e-6)"}</p>'
+            f'data-verdict="{verdict}" data-error="{worst!r}">{escape(text)}</p>'
             '<table class="gradcheck__table"><thead><tr><th scope="col">input</th>'
             '<th scope="col">backprop</th><th scope="col">finite differences</th>'
             '<th scope="col">relative error</th></tr></thead><tbody>'

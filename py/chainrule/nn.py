@@ -3,7 +3,7 @@
 import random
 
 from .engine import Value
-from .explain import fmt
+from .tuning import literal_text
 
 NONLINEARITIES = {"relu": Value.relu, "tanh": Value.tanh, None: None}
 
@@ -85,21 +85,25 @@ class MLP(Module):
         (shorter text, e.g. to fit a large net in the editor's limit). With `groups`, each
         neuron is a `# group: L<layer>.N<neuron>` block, so the page can collapse it.
         """
-        def number(v):
+        def weight(v):
             return repr(v.data if digits is None else round(v.data, digits))
+
+        def number(x):
+            # inputs and target as exactly as the weights: the text is this forward pass
+            return literal_text(float(x) if digits is None else round(float(x), digits))
 
         lines = ["# inputs"]
         names = []
         for i, xi in enumerate(x):
             names.append(f"x{i + 1}")
-            lines.append(f"x{i + 1} = {fmt(float(xi))}")
+            lines.append(f"x{i + 1} = {number(xi)}")
         for li, layer in enumerate(self.layers, start=1):
             outs = []
             for j, n in enumerate(layer.neurons):
                 lines.append(f"# group: L{li}.N{j}" if groups else f"# layer {li}, neuron {j}")
                 ws = [f"w{li}_{j}_{i}" for i in range(len(n.w))]
-                lines += [f"{w} = {number(v)}" for w, v in zip(ws, n.w)]
-                lines.append(f"b{li}_{j} = {number(n.b)}")
+                lines += [f"{w} = {weight(v)}" for w, v in zip(ws, n.w)]
+                lines.append(f"b{li}_{j} = {weight(n.b)}")
                 total = " + ".join(f"{w}*{xn}" for w, xn in zip(ws, names)) + f" + b{li}_{j}"
                 out = f"h{li}_{j}"
                 lines.append(f"{out} = {n.nonlin}({total})" if n.nonlin else f"{out} = {total}")
@@ -109,7 +113,7 @@ class MLP(Module):
             if len(names) != 1:
                 raise ValueError("a target needs a network with one output")
             lines.append("")  # ends the last neuron's group
-            lines.append(f"y = {fmt(float(target))}")
+            lines.append(f"y = {number(target)}")
             lines.append(f"L = ({names[0]} - y)**2")
         return "\n".join(lines) + "\n"
 

@@ -77,3 +77,26 @@ PRESETS = {
     "edges": ("Where numbers break: inf and nan", EDGES),
 }
 DEFAULT = "lecture"
+PLACEHOLDER = "Examples…"
+
+
+def example_of(text):
+    """The key of the example whose text is exactly `text`, or None."""
+    return next((key for key, (_, example) in PRESETS.items() if example == text), None)
+
+
+def examples_shown(origin, text):
+    """(value, first option's label) of the Examples select for the text in the editor,
+    which came from example `origin` (None: from no example). The select shows the example
+    while its text is unchanged, and "<title> (edited)" once it is not."""
+    if origin not in PRESETS:
+        return "", PLACEHOLDER
+    title, example = PRESETS[origin]
+    if text == example:
+        return origin, PLACEHOLDER
+    return "", f"{title} (edited)"
+
+
+def reset_key(origin):
+    """The example Reset text brings back: the one the text came from, or the default."""
+    return origin if origin in PRESETS else DEFAULT

@@ -103,23 +103,35 @@ class Session:
 
     # a new program -----------------------------------------------------------
 
-    def load(self, text):
-        """Parse and lay out `text`; returns the view. On ExprError nothing changes."""
+    def load(self, text, collapsed=None):
+        """Parse and lay out `text`; returns the view. On ExprError nothing changes.
+
+        The groups named in `collapsed` are drawn collapsed. Without it, a program with
+        the same groups as the one on screen (an edited number, a new sample of the same
+        network) keeps what was collapsed; any other opens as `default_collapsed` says.
+        """
         if is_empty(text):
             return self._load_empty(text)
-        return self.load_program(parse(text))
+        return self.load_program(parse(text), collapsed)
 
-    def load_program(self, program):
+    def load_program(self, program, collapsed=None):
         """Lay out a program already built (the notebook builds one from Values); returns
-        the view. Tuning rewrites the literals of `program.source`."""
+        the view. Tuning rewrites the literals of `program.source`; `collapsed` as in
+        `load`."""
         text = program.source
         order = program.output.topological_order()
         ids = node_ids(order)
         full = flow_graph(program.output, order)
         tree = group_tree(program, order, ids)
+        if collapsed is not None:
+            collapsed = set(collapsed) & set(tree.names)
+        elif tree.names and tree.names == self.tree.names:
+            collapsed = self.collapsed
+        else:
+            collapsed = default_collapsed(tree, len(full["nodes"]))
         self.text, self.program, self.order, self.ids = text, program, order, ids
         self.full, self.tree = full, tree
-        self.collapsed = default_collapsed(tree, len(full["nodes"]))
+        self.collapsed = collapsed
         self._lay_out(pick=not self.direction_chosen and self.canvas is not None)
         self.uses = Counter(p for v in order for p in v.parents)
         self.literals = LiteralText(text, program.literals)
@@ -233,6 +245,17 @@ class Session:
             inner = {n for n, outer in self.tree.parent.items() if outer == name}
             return self._regroup(self.collapsed - {name} | inner, anchor=name)
         return self._regroup(self.collapsed | {name}, anchor=name)
+
+    @property
+    def shared_collapsed(self):
+        """The collapsed groups as a link keeps them: sorted names, None with no groups."""
+        return tuple(sorted(self.collapsed)) if self.tree else None
+
+    def set_collapsed(self, names):
+        """Collapses exactly the groups `names` (unknown ones are ignored); returns the
+        whole view, or None when that is what is drawn already."""
+        collapsed = set(names) & set(self.tree.names)
+        return None if collapsed == self.collapsed else self._regroup(collapsed)
 
     def collapse_all(self):
         return self._regroup(set(self.tree.innermost()))

@@ -11,7 +11,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from .expr import MAX_SOURCE_CHARS
+from .expr import GROUP_NAME, MAX_SOURCE_CHARS
 
 PREFIX = "#s="
 MAX_HASH_CHARS = 64_000
@@ -19,6 +19,7 @@ MAX_HASH_CHARS = 64_000
 MAX_JSON_BYTES = 6 * MAX_SOURCE_CHARS + 200
 DIRECTIONS = ("LR", "TB")
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+EXAMPLE_KEY = re.compile(r"[a-z0-9-]{1,40}")  # a key of presets.PRESETS, or of a later one
 
 
 class ShareError(ValueError):
@@ -37,6 +38,10 @@ class SharedState:
     forward: int | None = None
     tangent: str = ""
     tangent_step: int = 0
+    # The groups drawn collapsed, sorted; None: whatever the program opens with (links
+    # made before groups were kept, and programs without groups).
+    collapsed: tuple = None
+    example: str = None  # the key of the example the text came from, if any
 
 
 def encode(state):
@@ -48,6 +53,10 @@ def encode(state):
         fields["f"] = state.forward
     if state.tangent:
         fields["x"], fields["xs"] = state.tangent, state.tangent_step
+    if state.collapsed is not None:
+        fields["c"] = sorted(state.collapsed)
+    if state.example is not None:
+        fields["e"] = state.example
     data = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     packed = base64.urlsafe_b64encode(zlib.compress(data, 9)).rstrip(b"=").decode("ascii")
     return PREFIX + packed
@@ -99,4 +108,16 @@ def decode(url_hash):
         raise ShareError("this link's forward-mode input is not an input's name")
     if type(tangent_step) is not int or tangent_step < 0:
         raise ShareError("this link's forward-mode step is not a step number")
-    return SharedState(text, direction, step, forward, tangent, tangent_step)
+    collapsed = fields.get("c")
+    if collapsed is not None:
+        # Names come from the program's own `# group:` lines, so none can be longer than it.
+        if not isinstance(collapsed, list) or not all(
+                isinstance(name, str) and len(name) <= len(text) and GROUP_NAME.fullmatch(name)
+                for name in collapsed):
+            raise ShareError("this link's collapsed groups are not group names")
+        collapsed = tuple(sorted(set(collapsed)))
+    example = fields.get("e")
+    if example is not None and not (isinstance(example, str) and EXAMPLE_KEY.fullmatch(example)):
+        raise ShareError("this link's example is not the name of one")
+    return SharedState(text, direction, step, forward, tangent, tangent_step, collapsed=collapsed,
+                       example=example)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from . import batchgrad
 from .datasets import CLASSIFICATION, DATASETS
 from .engine import Value
-from .explain import fmt
 from .expr import MAX_SOURCE_CHARS
 from .nn import MLP
+from .tuning import literal_text
 
 LOSSES = ("max-margin", "mse")
 # A loss this many times the first step's (or 1, if that was smaller) has diverged: it
@@ -125,7 +125,7 @@ class Trainer:
             else:
                 text = self.model.source(x, digits=digits)
                 # the blank line ends the last neuron's `# group:` block
-                text += f"\ny = {fmt(float(y))}\nL = relu(1 - y*{_last_name(text)})\n"
+                text += f"\ny = {literal_text(float(y))}\nL = relu(1 - y*{_last_name(text)})\n"
             if len(text) <= MAX_SOURCE_CHARS:
                 break
         return text

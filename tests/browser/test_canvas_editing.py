@@ -264,10 +264,11 @@ def test_make_output_reorders_the_text_and_the_built_graph_exports_and_reloads(p
     connect(page, "e", incomplete_operator(page), 0)
     expect(editor(page)).to_have_value(BUILT + "\nt1 = tanh(e)", timeout=TIMEOUT_MS)
     expect(value_node(page, "t1")).to_have_attribute("data-role", "output")
-    # e is used by d and t1: it cannot be last
+    # e is used by d and t1: it cannot be last, and the menu says so
     value_node(page, "e").locator(".vnode__label").click(button="right")
-    by_testid(page, "make-output").click()
-    expect(by_testid(page, "edit-message")).to_contain_text("uses e")
+    expect(by_testid(page, "make-output")).to_be_disabled()
+    expect(by_testid(page, "make-output-reason")).to_have_text(
+        "d, t1 use e: the output must be a value nothing else uses.")
     value_node(page, "L").locator(".vnode__label").click(button="right")
     by_testid(page, "make-output").click()
     text = editor(page).input_value()

@@ -59,7 +59,8 @@ def test_the_url_follows_the_state_so_a_reload_keeps_the_step(page, app_url):
     by_testid(page, "step").click()
     expect_counter(page, 2, 7)
     page.wait_for_function("(hash) => location.hash === hash",
-                           arg=encode(SharedState(LECTURE, None, 2)))  # direction: unchosen
+                           # direction: unchosen
+                           arg=encode(SharedState(LECTURE, None, 2, example="lecture")))
     page.reload()
     wait_for_state(page, "ready")
     check_position(page, Expected.of(LECTURE), 2)
@@ -78,7 +79,7 @@ def test_a_damaged_link_says_so_and_falls_back(page, app_url):
     expect(by_testid(page, "notice")).to_contain_text("This link could not be opened")
     wait_for_graph(page, Expected.of(LECTURE))
     page.wait_for_function("(hash) => location.hash === hash",
-                           arg=encode(SharedState(LECTURE, None, 0)))
+                           arg=encode(SharedState(LECTURE, None, 0, example="lecture")))
 
 
 def no_script_ran(page):

@@ -53,21 +53,27 @@ export function useEditProps(store, handlers, editing, setMenu) {
       if (node.type !== 'value' || node.data.role === 'constant') return;
       event.preventDefault();
       const box = event.currentTarget.closest('.react-flow').getBoundingClientRect();
-      setMenu({ id: node.id, label: node.data.label, x: event.clientX - box.left, y: event.clientY - box.top });
+      setMenu({ id: node.id, label: node.data.label, refusal: node.data.notOutput ?? '',
+                x: event.clientX - box.left, y: event.clientY - box.top });
     },
     onPaneClick: () => setMenu(null),
   };
 }
 
-// The right-click menu of a value node.
+// The right-click menu of a value node. An action Python says cannot succeed there is
+// shown disabled, with Python's reason under it.
 export function NodeMenu({ menu, handlers, close }) {
   if (!menu) return null;
+  const reason = menu.refusal ? `make-output-reason-${menu.id}` : undefined;
   return (
     <div className="edit-menu nodrag nopan" role="menu" style={{ left: menu.x, top: menu.y }}>
-      <button type="button" role="menuitem" data-testid="make-output"
+      <button type="button" role="menuitem" data-testid="make-output" disabled={!!menu.refusal}
+              aria-describedby={reason}
               onClick={() => { reportEdit(handlers, 'make-output', { id: menu.id }); close(); }}>
         Make {menu.label} the output
       </button>
+      {menu.refusal && <small className="edit-menu__reason" id={reason}
+                              data-testid="make-output-reason">{menu.refusal}.</small>}
     </div>
   );
 }

@@ -336,6 +336,9 @@ function GraphView({ store, cells, api, nodeTypes, edgeTypes, handlers }) {
         // view following the step until Reset, Fit or a new graph.
         onMoveStart={(event) => { if (event) byHand(); }}
         proOptions={{ hideAttribution: true }} {...editProps}
+        // No Space-to-pan (a drag pans anyway): its handler cancels Space on every focused
+        // element but a button or a link, so a <summary> could not be opened with it.
+        panActivationKeyCode={null}
       >
         <ViewportBridge api={api} cells={cells} />
         {!editing && <EdgeLayer cells={cells} nodes={nodes} edges={edges} />}

@@ -4,10 +4,13 @@
 // Python's handler (absent while Python boots): an error message for a refused entry, else ''.
 // The node re-renders this only when its look changes: the cell is read here, and the
 // number shown is kept up to date by the node's `liveValue` ref (cells.js).
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import './input-value.css';
 
 const DRAG_THRESHOLD_PX = 3;
+// The input whose field Enter or Escape just closed: its number takes the focus back,
+// also when the new graph that a commit may bring mounts it afresh.
+let refocus = null;
 
 export function InputValue({ name, cells, id, liveValue, handlers, className }) {
   const cell = cells.get(id);
@@ -15,15 +18,27 @@ export function InputValue({ name, cells, id, liveValue, handlers, className }) 
   const [error, setError] = useState('');
   const drag = useRef(null);
   const closed = useRef(false); // Escape or a commit closed the field: its blur is not a commit
+  const number = useRef(null);
   const testid = `value-${name}`;
   const report = (...args) => handlers.input?.(...args) ?? '';
+  useEffect(() => {
+    if (!editing && refocus === name && number.current) {
+      refocus = null;
+      number.current.focus();
+    }
+  }, [editing, name]);
 
   if (editing) {
-    const close = () => { closed.current = true; setEditing(false); setError(''); };
-    const commit = (text) => {
+    const close = (fromKey) => {
+      closed.current = true;
+      if (fromKey) refocus = name;
+      setEditing(false);
+      setError('');
+    };
+    const commit = (text, fromKey) => {
       const message = report('commit', name, text);
       if (message) setError(message);
-      else close();
+      else close(fromKey);
       return !message;
     };
     return (
@@ -39,10 +54,10 @@ export function InputValue({ name, cells, id, liveValue, handlers, className }) 
           onFocus={(event) => event.target.select()}
           onKeyDown={(event) => {
             event.stopPropagation();
-            if (event.key === 'Enter') commit(event.target.value);
-            else if (event.key === 'Escape') close();
+            if (event.key === 'Enter') commit(event.target.value, true);
+            else if (event.key === 'Escape') close(true);
           }}
-          onBlur={(event) => { if (!closed.current && !commit(event.target.value)) close(); }}
+          onBlur={(event) => { if (!closed.current && !commit(event.target.value, false)) close(false); }}
         />
       </span>
     );
@@ -80,13 +95,19 @@ export function InputValue({ name, cells, id, liveValue, handlers, className }) 
 
   return (
     <span
+      ref={number}
       className={`${className} vnode__tunable nodrag nopan`} data-testid={testid} tabIndex={0}
       role="button" aria-description="Drag sideways to change it, or press Enter to type a number"
       title="Drag sideways to change (Shift: finer) · click to type"
       onPointerDown={onPointerDown} onPointerMove={onPointerMove}
       onPointerUp={onPointerUp} onPointerCancel={onPointerUp}
       onKeyDown={(event) => {
-        if (event.key === 'Enter') { event.preventDefault(); event.stopPropagation(); open(); }
+        // a role="button" answers Space as a button does (not the page's Play)
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          event.stopPropagation();
+          open();
+        }
       }}
     >
       <span className="visually-hidden">{name} </span><small>data</small>
