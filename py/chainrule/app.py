@@ -311,9 +311,11 @@ class Page:
             self.show_notice(f"This link could not be opened: {error}.")
             return False
         self.hide_notice()
-        if state.direction is not None and state.direction != self.session.direction:
-            self.session.set_direction(state.direction)
-            self.session.text = None  # lay out again, in the link's direction
+        s = self.session
+        if state.direction is not None and (state.direction != s.direction
+                                            or not s.direction_chosen):
+            s.set_direction(state.direction)  # the link's direction was chosen: it sticks
+            s.text = None  # lay out again, in the link's direction
         self.editor.value = state.text
         self.origin = state.example if state.example in PRESETS else example_of(state.text)
         if not self.try_load(state.text, fit=True, elsewhere=True, collapsed=state.collapsed):

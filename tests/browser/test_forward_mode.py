@@ -197,7 +197,7 @@ def test_a_share_link_restores_the_pass_the_step_and_the_tangent_input(page, app
     by_testid(page, "step").click()
     expect_counter_text(page, "forward 2 / 3")
     page.wait_for_function("location.hash.startsWith('#s=')")
-    eventually(page, lambda: _assert_hash_is(page, SharedState(LECTURE, "LR", 0, 2)))
+    eventually(page, lambda: _assert_hash_is(page, SharedState(LECTURE, None, 0, 2, example="lecture")))
     page.reload()
     wait_for_state(page, "ready")
     expect_counter_text(page, "forward 2 / 3")
@@ -212,7 +212,8 @@ def test_a_share_link_restores_the_pass_the_step_and_the_tangent_input(page, app
     assert values_by_label(shared)["L"]["tangent"] == ""
     by_testid(shared, "step").click()
     expect_counter_text(shared, "forward mode 2 / 3")
-    eventually(shared, lambda: _assert_hash_is(shared, SharedState(LECTURE, "LR", 7, None, "b", 2)))
+    eventually(shared, lambda: _assert_hash_is(shared, SharedState(LECTURE, "LR", 7, None, "b", 2,
+                                                                       example="lecture")))
 
     wrong = page.context.new_page()
     wrong.goto(app_url + encode(SharedState(LECTURE, "LR", 0, None, "nope", 1)))

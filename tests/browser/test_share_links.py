@@ -131,3 +131,19 @@ def test_the_copied_pytorch_script_prints_the_grads_the_page_shows(new_context, 
     assert printed.keys() == shown.keys()
     assert all(same_number(shown[name], grad, exact=False)
                for name, grad in printed.items())
+
+
+def test_a_links_direction_holds_on_a_canvas_that_would_pick_the_other(new_context, app_url):
+    """A link that says LR opens LR in a tall window (which picks TB for an unchosen
+    direction), and the URL keeps saying LR, so a reload opens it the same."""
+    context, _ = new_context(viewport={"width": 700, "height": 1000})
+    page = context.new_page()
+    deep = "x = 1\ny = tanh(exp(tanh(exp(tanh(x)))))"
+    page.goto(app_url + encode(SharedState(deep, "LR", 0)))
+    wait_for_state(page, "ready")
+    expect(by_testid(page, "direction")).to_have_attribute("data-direction", "LR")
+    page.wait_for_function("(hash) => location.hash === hash",
+                           arg=encode(SharedState(deep, "LR", 0)))
+    page.reload()
+    wait_for_state(page, "ready")
+    expect(by_testid(page, "direction")).to_have_attribute("data-direction", "LR")
