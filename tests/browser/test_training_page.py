@@ -94,6 +94,8 @@ def inspect(page, expected_w, opened=False):
     if opened:  # a sample of the same network keeps what the user expanded
         expect(page.locator('[data-group="L1.N0"][data-collapsed="false"]')).to_have_count(1)
     else:  # a 2-8-8-1 graph is big: it opens with its neurons collapsed; open the first
+        # (the first view shows the output end, readable: Fit brings the first layer in)
+        by_testid(page, "fit-view").click()
         page.locator('[data-group="L1.N0"][data-collapsed="true"] [data-testid="group-toggle"]') \
             .click(timeout=TIMEOUT_MS)
 

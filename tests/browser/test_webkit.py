@@ -120,7 +120,7 @@ def test_webkit_boots_draws_steps_and_redraws(webkit, app_url):
     grads = lecture.grads_after(lecture.total)
     wait_until(lambda: shows(browser, lecture, grads), "Finish's gradients")
     counter = browser.find_element(By.CSS_SELECTOR, '[data-testid="step-counter"]')
-    assert counter.text == f"step {lecture.total} / {lecture.total}"
+    assert counter.text == f"backward {lecture.total} / {lecture.total}"
 
     text = "x = 1.5\ny = tanh(x*x - 2)"
     editor = browser.find_element(By.CSS_SELECTOR, '[data-testid="expression"]')
