@@ -33,7 +33,7 @@ from static_server import StaticServer  # noqa: E402
 from boot import STAMP_READY  # noqa: E402
 
 from chainrule import MLP, flow_graph, parse  # noqa: E402
-from chainrule.presets import PRESETS  # noqa: E402
+from chainrule.state.presets import PRESETS  # noqa: E402
 
 SITE = REPO / "site"
 PREFIX = "/chainrule/"

@@ -30,7 +30,7 @@ from render import (  # noqa: E402
 )
 
 from chainrule import flow_graph, parse  # noqa: E402
-from chainrule.presets import LECTURE  # noqa: E402
+from chainrule.state.presets import LECTURE  # noqa: E402
 
 CLICK_STEP = """() => new Promise((resolve) => {
   const button = document.querySelector('[data-testid="step"]');

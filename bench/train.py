@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "py"))
 
 from render import app_page, site_argument, spread  # noqa: E402
 
-from chainrule.training import Trainer  # noqa: E402
+from chainrule.train.trainer import Trainer  # noqa: E402
 
 STEP_MS = "Number(document.querySelector('[data-testid=\"train-rate\"]').dataset.stepMs)"
 WATCH_LONG_TASKS = """() => {

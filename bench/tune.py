@@ -31,7 +31,7 @@ from render import (  # noqa: E402
 )
 
 from chainrule import flow_graph, parse  # noqa: E402
-from chainrule.presets import LECTURE  # noqa: E402
+from chainrule.state.presets import LECTURE  # noqa: E402
 
 MOVE_SLIDER = """([name, value]) => new Promise((resolve) => {
   const slider = document.querySelector(`[data-testid="slider-${name}"]`);

@@ -28,7 +28,7 @@ import voila_host  # noqa: E402
 from render import mlp_program  # noqa: E402
 
 from chainrule import flow_graph, parse  # noqa: E402
-from chainrule.presets import LECTURE  # noqa: E402
+from chainrule.state.presets import LECTURE  # noqa: E402
 
 BIG = mlp_program(2, [18, 18])  # the page's 2,000-node benchmark graph
 CELL = f"""\

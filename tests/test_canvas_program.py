@@ -4,11 +4,12 @@ import json
 
 import pytest
 
-from chainrule.canvas_edit import CanvasEditor
-from chainrule.canvas_program import PALETTE, CanvasProgram, EditRefused, History, op_arity
-from chainrule.expr import parse
-from chainrule.presets import PRESETS
-from chainrule.session import Session
+from chainrule.state.canvas_edit import CanvasEditor
+from chainrule.state.canvas_program import PALETTE, CanvasProgram, EditRefused, op_arity
+from chainrule.state.history import History
+from chainrule.core.expr import parse
+from chainrule.state.presets import PRESETS
+from chainrule.state.session import Session
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
 
@@ -279,7 +280,7 @@ def test_turning_edit_mode_on_moves_no_node():
 
 
 def test_the_palette_has_every_operator_of_the_language():
-    from chainrule.expr import FUNCTIONS
+    from chainrule.core.expr import FUNCTIONS
 
     assert set(FUNCTIONS) - {"pow"} <= set(PALETTE)  # pow(a, b) is a ** b
     assert {"+", "-", "*", "/", "**", "neg"} <= set(PALETTE)

@@ -2,9 +2,9 @@
 
 import xml.etree.ElementTree as ET
 
-from chainrule.export_svg import HIGHLIGHT, graph_svg
-from chainrule.presets import PRESETS
-from chainrule.session import Session
+from chainrule.view.export_svg import HIGHLIGHT, graph_svg
+from chainrule.state.presets import PRESETS
+from chainrule.state.session import Session
 from dagre_node import run_dagre
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -63,7 +63,7 @@ def test_the_svg_shows_the_current_step_highlight():
 
 
 def test_nan_and_inf_are_exported_in_the_warning_colour():
-    from chainrule.export_svg import INK, WARNING
+    from chainrule.view.export_svg import INK, WARNING
 
     session, view, root = exported(PRESETS["edges"][1])
     session.finish()

@@ -6,12 +6,13 @@ import random
 import pytest
 
 from chainrule import MLP, parse
-from chainrule.export_svg import graph_svg
-from chainrule.expr import group_lines
-from chainrule.graph import flow_graph, node_ids
-from chainrule.groups import COLLAPSE_ABOVE, ancestry, group_tree, grouped_graph
-from chainrule.presets import PRESETS
-from chainrule.session import Session
+from chainrule.view.export_svg import graph_svg
+from chainrule.core.expr import group_lines
+from chainrule.view.graph import flow_graph
+from chainrule.core.ids import node_ids
+from chainrule.view.groups import COLLAPSE_ABOVE, ancestry, group_tree, grouped_graph
+from chainrule.state.presets import PRESETS
+from chainrule.state.session import Session
 from dagre_node import run_dagre
 
 TYPED = """\
@@ -254,7 +255,7 @@ def test_export_draws_boxes_and_frames(mlp):
 
 @pytest.mark.parametrize("loss", ["max-margin", "mse"])
 def test_an_inspected_training_sample_keeps_its_loss_out_of_the_last_neuron(loss):
-    from chainrule.training import TrainConfig, Trainer
+    from chainrule.train.trainer import TrainConfig, Trainer
 
     program = parse(Trainer(TrainConfig(loss=loss)).sample_source(0))
     grouped = {v.label: name for v, name in program.groups.items() if v.label}

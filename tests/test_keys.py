@@ -3,7 +3,7 @@ only from the canvas or the page; fields keep their keys; the Examples select br
 
 import pytest
 
-from chainrule.keys import SHORTCUTS, browses_select, focus_kind, shortcut
+from chainrule.state.keys import SHORTCUTS, browses_select, focus_kind, shortcut
 
 
 @pytest.mark.parametrize("tag, role, editable, in_canvas, kind", [

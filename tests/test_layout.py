@@ -3,8 +3,9 @@ import itertools
 import pytest
 
 from chainrule import MLP, flow_graph, parse
-from chainrule.layout import (LAYERED_ABOVE, MAX_LABEL_WIDTH, OPERATOR_SIZE, VALUE_HEIGHT,
-                              VALUE_WIDTH, laid_out_graph, layout_request, node_size, positions)
+from chainrule.view.layout import (LAYERED_ABOVE, MAX_LABEL_WIDTH, OPERATOR_SIZE, VALUE_HEIGHT,
+                                   VALUE_WIDTH, laid_out_graph, layout_request, node_size,
+                                   positions)
 from dagre_node import run_dagre
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"

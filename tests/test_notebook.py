@@ -13,7 +13,8 @@ from micrograd import nn as micro_nn
 from micrograd.engine import Value as MicroValue
 
 import chainrule
-from chainrule import MLP, Value, parse, show, wire
+from chainrule import MLP, Value, parse, show
+from chainrule.view import wire
 from micrograd_examples import readme_example
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"

@@ -1,7 +1,7 @@
 """The Examples select: which example it shows, "(edited)", and what Reset text brings."""
 
-from chainrule.presets import (DEFAULT, PLACEHOLDER, PRESETS, example_of, examples_shown,
-                               reset_key)
+from chainrule.state.presets import (DEFAULT, PLACEHOLDER, PRESETS, example_of, examples_shown,
+                                     reset_key)
 
 
 def test_the_select_shows_the_loaded_example_until_its_text_changes():

@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from chainrule import parse
-from chainrule.presets import PRESETS
-from chainrule.scripts import pytorch_script, python_script
-from chainrule.session import Session
+from chainrule.state.presets import PRESETS
+from chainrule.state.scripts import pytorch_script, python_script
+from chainrule.state.session import Session
 from dagre_node import run_dagre
 from torch_oracle import same
 

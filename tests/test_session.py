@@ -1,7 +1,7 @@
 import pytest
 
 from chainrule import ExprError, parse
-from chainrule.session import Session, cell_text
+from chainrule.state.session import Session, cell_text
 from dagre_node import run_dagre
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
@@ -117,7 +117,7 @@ def test_cell_text_has_4_or_5_significant_digits_in_9_characters(x, text):
 
 
 def test_every_preset_parses_and_lays_out():
-    from chainrule.presets import PRESETS
+    from chainrule.state.presets import PRESETS
     for key, (title, text) in PRESETS.items():
         s = Session(run_dagre)
         view = s.load(text)
@@ -266,7 +266,7 @@ def test_where_and_restore_round_trip(session):
 
 
 def test_step_text_says_which_pass_and_marks_constants():
-    from chainrule.step_text import step_blocks
+    from chainrule.core.step_text import step_blocks
 
     s = Session(run_dagre)
     s.load("x = 2\ny = 4\nL = x / y + 1")
@@ -318,7 +318,7 @@ def test_a_direction_chosen_before_any_program_is_kept_for_the_first():
 
 
 def test_a_new_text_with_the_same_groups_keeps_what_was_collapsed():
-    from chainrule.presets import PRESETS
+    from chainrule.state.presets import PRESETS
 
     small, big = PRESETS["small-mlp"][1], PRESETS["mlp"][1]
     session = Session(run_dagre)

@@ -7,8 +7,8 @@ import zlib
 import pytest
 from hypothesis import given, strategies as st
 
-from chainrule.share import PREFIX, SharedState, ShareError, decode, encode
-from chainrule.session import Session
+from chainrule.state.share import PREFIX, SharedState, ShareError, decode, encode
+from chainrule.state.session import Session
 from dagre_node import run_dagre
 from test_session import apply
 
@@ -106,7 +106,7 @@ def test_bad_collapsed_groups_are_refused(collapsed):
 
 def test_a_shared_view_reopens_as_prepared():
     """Small MLP, Collapse all, expand L2.N1, step 7: the link's session draws the same."""
-    from chainrule.presets import PRESETS
+    from chainrule.state.presets import PRESETS
 
     text = PRESETS["small-mlp"][1]
     teacher = Session(run_dagre)
@@ -129,7 +129,7 @@ def test_a_shared_view_reopens_as_prepared():
 
 
 def test_unknown_collapsed_names_are_ignored():
-    from chainrule.presets import PRESETS
+    from chainrule.state.presets import PRESETS
 
     session = Session(run_dagre)
     session.load(PRESETS["small-mlp"][1], ("L1.N0", "Nope", "L9.N9"))

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from chainrule import Value, parse
-from chainrule.plots import GRID, boundary_svg, fit_svg, loss_svg
-from chainrule.train_form import (FormError, for_dataset, read_config, read_sample, read_shape,
+from chainrule.train.plots import GRID, boundary_svg, fit_svg, loss_svg
+from chainrule.train.form import (FormError, for_dataset, read_config, read_sample, read_shape,
                                   rebuilds)
-from chainrule.training import TrainConfig, Trainer
-from chainrule.training_run import MAX_STEPS, TrainingRun, stop_reason
+from chainrule.train.trainer import TrainConfig, Trainer
+from chainrule.train.runs import MAX_STEPS, TrainingRun, stop_reason
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIELDS = dict(dataset="moons", shape="2-8-8-1", activation="relu", loss="max-margin",
@@ -202,7 +202,7 @@ def test_a_big_network_is_inspected_with_rounded_weights():
 
 
 def test_the_summary_shows_the_last_step():
-    from chainrule.training_run import summary
+    from chainrule.train.runs import summary
 
     trainer = Trainer()
     assert summary(trainer)["train-loss"] == "–"
@@ -241,7 +241,7 @@ def test_a_diverging_loss_stops_the_run_at_its_step_and_says_so():
 
 
 def test_a_loss_that_overflows_is_inf_not_an_error():
-    from chainrule.batchgrad import loss_and_grads
+    from chainrule.train.batchgrad import loss_and_grads
 
     trainer = Trainer(TrainConfig(loss="mse"))
     for p in trainer.model.parameters():
@@ -252,7 +252,7 @@ def test_a_loss_that_overflows_is_inf_not_an_error():
 
 
 def test_the_loss_plot_draws_the_finite_points_only():
-    from chainrule.training import StepRecord
+    from chainrule.train.trainer import StepRecord
 
     history = [StepRecord(1, 2.0, 0.5, 0.1), StepRecord(2, 1.0, 0.5, 0.1),
                StepRecord(3, math.inf, 0.5, 0.1), StepRecord(4, math.nan, 0.5, 0.1)]

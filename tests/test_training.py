@@ -4,11 +4,12 @@ import math
 
 import pytest
 
-from chainrule import engine, parse
-from chainrule.datasets import DATASETS, moons
-from chainrule.gradcheck import gradient_check
-from chainrule.presets import PRESETS
-from chainrule.training import TrainConfig, Trainer
+from chainrule import parse
+from chainrule.core import engine
+from chainrule.train.datasets import DATASETS, moons
+from chainrule.core.gradcheck import gradient_check
+from chainrule.state.presets import PRESETS
+from chainrule.train.trainer import TrainConfig, Trainer
 from test_scripts import PROGRAMS
 
 
@@ -100,7 +101,8 @@ def test_the_gradient_check_reports_backprop_and_leaves_the_graph_as_it_was():
 
 
 def test_the_report_lists_every_input_and_flags_the_worst():
-    from chainrule.gradcheck import Check, report_html
+    from chainrule.core.gradcheck import Check
+    from chainrule.view.gradcheck_report import report_html
     html = report_html([Check("a", 1.0, 1.0, 0.0, False), Check("b", 2.0, 2.1, 0.05, False),
                         Check("c", 0.5, 0.0, 1.0, True)])
     assert html.count("<tr class=") == 3 and 'class="is-bad" data-name="b"' in html
@@ -127,7 +129,7 @@ def test_the_gradient_check_catches_a_wrong_derivative(monkeypatch):
 def test_the_float_backprop_matches_the_value_graph_and_torch(config):
     import torch
 
-    from chainrule.batchgrad import loss_and_grads
+    from chainrule.train.batchgrad import loss_and_grads
 
     trainer = Trainer(TrainConfig(**config))
     for _ in range(5):  # away from the initial weights, some ReLUs dead
@@ -174,7 +176,8 @@ def test_predict_many_is_predict_for_each(config):
 
 
 def test_the_edge_of_a_domain_is_named_not_failed():
-    from chainrule.gradcheck import headline, report_html
+    from chainrule.core.gradcheck import headline
+    from chainrule.view.gradcheck_report import report_html
 
     (x,) = check("x = 0\ny = sqrt(x)")  # backprop inf, the left side undefined
     assert x.verdict == "edge" and x.ok and not x.checked
@@ -189,7 +192,8 @@ def test_the_edge_of_a_domain_is_named_not_failed():
 
 
 def test_a_headline_with_no_row_checked_is_no_pass():
-    from chainrule.gradcheck import headline, report_html
+    from chainrule.core.gradcheck import headline
+    from chainrule.view.gradcheck_report import report_html
 
     checks = check("x = 0\ny = relu(x)")
     assert headline(checks) == ("none", "Nothing checked: x is at a kink.")

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from chainrule import parse
-from chainrule.session import Session
-from chainrule.tuning import (InputError, LiteralText, Scrub, literal_text, read_number,
-                              slider_range)
+from chainrule.state.session import Session
+from chainrule.core.numbers import InputError, literal_text, read_number
+from chainrule.state.input_edits import LiteralText, Scrub, slider_range
 from dagre_node import run_dagre
 from test_session import apply
 from torch_oracle import mirror, same
@@ -241,7 +241,7 @@ def test_input_cells_carry_their_literal_for_editing():
 
 
 def test_panel_rows_carry_the_testids_values_and_slider_range():
-    from chainrule.inputs_panel import panel_html
+    from chainrule.state.inputs_panel import panel_html
 
     html = panel_html([("a", 2.0), ("w1_0", -0.25)])
     assert html.count('class="inputs__row"') == 2
@@ -251,19 +251,19 @@ def test_panel_rows_carry_the_testids_values_and_slider_range():
 
 
 def test_panel_without_inputs_says_how_to_get_one():
-    from chainrule.inputs_panel import panel_html
+    from chainrule.state.inputs_panel import panel_html
 
     assert "a = 2" in panel_html([])
 
 
 def test_panel_markup_escapes_names():
-    from chainrule.inputs_panel import row_html
+    from chainrule.state.inputs_panel import row_html
 
     assert "<b>" not in row_html("<b>", 1.0)  # names are identifiers, but never trust that
 
 
 def test_a_big_panel_shows_the_first_rows_and_says_a_filter_finds_the_rest():
-    from chainrule.inputs_panel import SHOWN_ROWS, needs_filter, panel_html
+    from chainrule.state.inputs_panel import SHOWN_ROWS, needs_filter, panel_html
 
     inputs = [(f"w{i}", i / 10) for i in range(SHOWN_ROWS + 7)]
     html = panel_html(inputs)
@@ -275,7 +275,7 @@ def test_a_big_panel_shows_the_first_rows_and_says_a_filter_finds_the_rest():
 
 
 def test_the_filter_matches_part_of_a_name_in_any_case():
-    from chainrule.inputs_panel import panel_html
+    from chainrule.state.inputs_panel import panel_html
 
     inputs = [("w1_0", 1.0), ("W2_0", 2.0), ("b2_0", 3.0), ("x", 4.0)]
     html = panel_html(inputs, " w2 ")
@@ -285,7 +285,7 @@ def test_the_filter_matches_part_of_a_name_in_any_case():
 
 
 def test_a_filter_that_matches_nothing_says_so_in_escaped_text():
-    from chainrule.inputs_panel import panel_html
+    from chainrule.state.inputs_panel import panel_html
 
     html = panel_html([("a", 1.0)], "<b>zz")
     assert "No input name contains" in html and "&lt;b&gt;zz" in html and "<b>" not in html

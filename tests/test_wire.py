@@ -17,11 +17,11 @@ from test_properties import SETTINGS, programs, render, renumber
 from torch_oracle import same
 
 from chainrule import ExprError, parse
-from chainrule.canvas_edit import CanvasEditor
-from chainrule.layered import layered_layout
-from chainrule.scripts import python_script, pytorch_script
-from chainrule.session import Session, not_finite_notice
-from chainrule.wire import dumps, loads, number, number_text
+from chainrule.state.canvas_edit import CanvasEditor
+from chainrule.view.layered import layered_layout
+from chainrule.state.scripts import python_script, pytorch_script
+from chainrule.state.session import Session, not_finite_notice
+from chainrule.view.wire import dumps, loads, number, number_text
 
 # Numbers that take the ops over their edges: overflow (1e300 * 1e300), underflow,
 # zeros of both signs and negatives (log, sqrt, 1/x, x ** 0.5).
@@ -127,7 +127,7 @@ def test_non_finite_floats_cross_as_their_text_and_come_back():
     ("x = 1e200\ny = 2\nL = x ** y", {"L": "overflow in **"}),
 ])
 def test_a_value_that_is_not_finite_knows_where_it_came_from(text, origins):
-    from chainrule.explain import display_name
+    from chainrule.core.explain import display_name
 
     order = parse(text).output.topological_order()
     found = {display_name(v): v.origin() for v in order if not math.isfinite(v.data)}

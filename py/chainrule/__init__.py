@@ -1,11 +1,12 @@
 """chainrule: scalar autodiff you can watch, one chain-rule step at a time."""
 
-from .engine import Value, maximum, minimum, tangents
-from .expr import ExprError, Program, parse
-from .graph import flow_graph, node_ids
-from .nn import MLP, Layer, Neuron
-from .stepper import (ForwardStep, Step, TangentStep, backward_steps, forward_step_count,
-                      forward_steps, step_count, tangent_steps)
+from .core.engine import Value, maximum, minimum, tangents
+from .core.expr import ExprError, Program, parse
+from .view.graph import flow_graph
+from .core.ids import node_ids
+from .core.nn import MLP, Layer, Neuron
+from .core.stepper import (ForwardStep, Step, TangentStep, backward_steps, forward_step_count,
+                           forward_steps, step_count, tangent_steps)
 
 __version__ = "0.1.0"
 

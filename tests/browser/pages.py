@@ -14,9 +14,10 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from chainrule import ExprError, backward_steps, parse
-from chainrule.graph import flow_graph, node_ids, operator_id, role
-from chainrule.groups import default_collapsed, group_tree, grouped_graph
-from chainrule.presets import PRESETS
+from chainrule.view.graph import flow_graph, role
+from chainrule.core.ids import node_ids, operator_id
+from chainrule.view.groups import default_collapsed, group_tree, grouped_graph
+from chainrule.state.presets import PRESETS
 from harness import wait_for_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: torch_oracle

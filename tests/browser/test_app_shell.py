@@ -76,7 +76,7 @@ PYTHON_VIEW = """async () => {
     const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
     const { interpreter } = await whenDefined('py');
     return interpreter.runPython(
-        'import json; from chainrule import app; json.dumps(app.page.session.whole_view())');
+        'import json; from chainrule.page import app; json.dumps(app.page.session.whole_view())');
 }"""
 FIRST_LAYOUT = re.compile(r'(<script type="application/json" id="first-layout">)(.*?)(</script>)', re.S)
 

@@ -213,7 +213,7 @@ def test_on_a_phone_the_canvas_pans_and_pinches_by_touch(new_context, app_url):
 
 def test_the_gradient_check_lists_every_input_with_both_numbers(page, app_url):
     from chainrule import parse
-    from chainrule.gradcheck import gradient_check
+    from chainrule.core.gradcheck import gradient_check
 
     open_app(page, app_url)
     by_testid(page, "step").click()

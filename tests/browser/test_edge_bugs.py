@@ -25,7 +25,7 @@ RUN_PYTHON = """async (code) => {
     return interpreter.runPython(code);
 }"""
 INJECT = """
-from chainrule import app
+from chainrule.page import app
 def injected(*args, **kwargs):
     raise RuntimeError("injected failure")
 {target} = injected
@@ -185,7 +185,7 @@ def inject(page, target):
 
 
 def restore(page, owner, name):
-    page.evaluate(RUN_PYTHON, f"from chainrule import app\ndel {owner}.{name}")
+    page.evaluate(RUN_PYTHON, f"from chainrule.page import app\ndel {owner}.{name}")
 
 
 def guarded_context(new_context):

@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from chainrule import parse
-from chainrule.graph import node_ids
-from chainrule.session import cell_text, not_finite_notice
-from chainrule.share import SharedState, encode
+from chainrule.core.ids import node_ids
+from chainrule.state.session import cell_text, not_finite_notice
+from chainrule.state.share import SharedState, encode
 from harness import wait_for_state
 from pages import (
     TIMEOUT_MS, Expected, by_testid, check_position, choose_preset, enter_text, eventually,
@@ -104,7 +104,7 @@ def test_a_typed_program_with_nan_or_inf_is_drawn_and_steps_to_torchs_grads(page
 def test_a_preset_where_numbers_break(page, app_url):
     open_app(page, app_url)
     expected, _ = choose_preset(page, "edges")
-    from chainrule.presets import PRESETS
+    from chainrule.state.presets import PRESETS
     check_not_finite(page, PRESETS["edges"][1])
     check_steps_to_torch(page, expected)
 

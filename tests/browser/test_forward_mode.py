@@ -5,8 +5,8 @@ forward-mode AD, never copied in as numbers."""
 from playwright.sync_api import expect
 
 from chainrule import forward_steps, parse, tangents
-from chainrule.graph import node_ids
-from chainrule.share import SharedState, encode
+from chainrule.core.ids import node_ids
+from chainrule.state.share import SharedState, encode
 from harness import wait_for_state
 from pages import (
     LECTURE, TIMEOUT_MS, Expected, by_testid, check_position, enter_text, eventually,

@@ -6,8 +6,8 @@ Every expected node, value and edge comes from `chainrule` on CPython (pages.Exp
 import pytest
 from playwright.sync_api import expect
 
-from chainrule.nn import MLP
-from chainrule.presets import PRESETS
+from chainrule.core.nn import MLP
+from chainrule.state.presets import PRESETS
 from harness import wait_for_state
 from pages import (
     LECTURE, TIMEOUT_MS, Expected, assert_that, by_testid, check_graph, check_layout,

@@ -6,7 +6,7 @@ Expected numbers come from chainrule on CPython (the same package the page runs)
 from playwright.sync_api import expect
 
 from chainrule import parse
-from chainrule.presets import PRESETS
+from chainrule.state.presets import PRESETS
 from pages import (
     TIMEOUT_MS, blur, by_testid, eventually, open_app, overlaps, read_canvas, same_number,
 )

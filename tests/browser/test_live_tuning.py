@@ -6,7 +6,7 @@ number (pages.Expected), never from numbers copied into the tests.
 
 from playwright.sync_api import expect
 
-from chainrule.session import cell_text
+from chainrule.state.session import cell_text
 from harness import wait_for_state
 from pages import (
     LECTURE, Expected, assert_that, by_testid, check_graph, eventually, expect_counter,
@@ -275,8 +275,8 @@ def test_the_inputs_panel_starts_closed_on_a_narrow_window(page, app_url):
 
 def test_an_mlp_panel_shows_some_rows_and_a_filter_finds_any_input(page, app_url):
     from chainrule import parse
-    from chainrule.inputs_panel import SHOWN_ROWS
-    from chainrule.presets import PRESETS
+    from chainrule.state.inputs_panel import SHOWN_ROWS
+    from chainrule.state.presets import PRESETS
 
     open_app(page, app_url)
     filter_box = by_testid(page, "inputs-filter")

@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chainrule.presets import PRESETS
-from chainrule.training import Trainer
+from chainrule.state.presets import PRESETS
+from chainrule.train.trainer import Trainer
 from harness import wait_for_state
 from pages import TIMEOUT_MS, by_testid, eventually, expect_counter, open_app
 from test_groups_page import groups, toggle

@@ -21,8 +21,8 @@ def test_snapshot_has_the_package_imported_but_not_the_page_glue():
     modules = in_snapshot(
         "import sys, json; json.dumps(sorted(m for m in sys.modules if m.startswith('chainrule')))"
     )
-    assert "chainrule" in modules and "chainrule.engine" in modules
-    assert "chainrule.app" not in modules
+    assert "chainrule" in modules and "chainrule.core.engine" in modules
+    assert "chainrule.page.app" not in modules
 
 
 def test_snapshot_carries_nothing_of_the_build_machine():

@@ -2,8 +2,8 @@
 
 from playwright.sync_api import expect
 
-from chainrule.presets import PRESETS
-from chainrule.share import SharedState, encode
+from chainrule.state.presets import PRESETS
+from chainrule.state.share import SharedState, encode
 from harness import SERVICE_WORKER_ACTIVE, wait_for_state
 from pages import (
     LECTURE, Expected, by_testid, check_position, expect_counter, open_app, read_canvas,

@@ -8,8 +8,8 @@ explanation and the buttons. Finish is compared with PyTorch too.
 import pytest
 from playwright.sync_api import expect
 
-from chainrule.explain import fmt
-from chainrule.presets import PRESETS
+from chainrule.core.explain import fmt
+from chainrule.state.presets import PRESETS
 from pages import (
     LECTURE, SETTLE_MS, TIMEOUT_MS, Expected, blur, by_testid, check_buttons, check_position,
     choose_preset, dom_step_state, enter_text, eventually, expect_counter, expect_playing,

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from pages import TIMEOUT_MS, by_testid, eventually, open_app, read_canvas
 from test_conventions import PHONE, axe_violations
 
-from chainrule.plots import GRID
-from chainrule.training import Trainer
+from chainrule.train.plots import GRID
+from chainrule.train.trainer import Trainer
 
 LOSS_POINTS = """() => document.querySelector(
     '[data-testid="loss-plot"] polyline[data-series="loss"]').getAttribute('points')

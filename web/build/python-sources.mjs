@@ -1,4 +1,4 @@
-// Our Python package ships as plain files (py/chainrule/*.py) and, with
+// Our Python package ships as plain files (py/chainrule/**/*.py) and, with
 // PyScript's own package, as one bundle (py/home.json: {path under Python's
 // home: source}) that pyodide-boot.mjs writes into Pyodide's file system
 // itself before PyScript gets the interpreter: one request instead of
@@ -13,16 +13,23 @@ import { pyscriptPackageFiles } from './pyscript-code.mjs';
 // Beside the package folder: <site>/py/home.json.
 export const HOME_BUNDLE = 'home.json';
 
+// Paths relative to the package, subpackages included; the notebook widget is
+// for notebooks, not the page.
+const NOT_IN_PAGE = ['notebook'];
+
 export async function packageModules() {
-  const names = await readdir(PY_PACKAGE);
-  return names.filter((name) => name.endsWith('.py')).sort();
+  const names = await readdir(PY_PACKAGE, { recursive: true });
+  return names
+    .filter((name) => name.endsWith('.py') && !NOT_IN_PAGE.includes(name.split(path.sep)[0]))
+    .map((name) => name.split(path.sep).join('/'))
+    .sort();
 }
 
 export async function copyPythonPackage(outdir) {
   const modules = await packageModules();
   const bundle = await pyscriptPackageFiles();
   for (const name of modules) {
-    await cp(path.join(PY_PACKAGE, name), path.join(outdir, name));
+    await cp(path.join(PY_PACKAGE, name), path.join(outdir, name), { recursive: true });
     bundle[`chainrule/${name}`] = await readFile(path.join(PY_PACKAGE, name), 'utf8');
   }
   await writeFile(path.join(outdir, '..', HOME_BUNDLE), JSON.stringify(bundle));

@@ -25,7 +25,7 @@ export async function makeSnapshot(pyodideDir, packageDir, modules) {
   }
   const precompile = [
     ...Object.keys(files).filter((file) => file.startsWith(`${HOME}/pyscript/`)),
-    `${HOME}/chainrule/app.py`,
+    ...modules.filter((name) => name.startsWith('page/')).map((name) => `${HOME}/chainrule/${name}`),
   ];
 
   const page = await readFile(path.join(pyodideDir, '..', 'index.html'), 'utf8');

@@ -19,10 +19,11 @@ def prepare():
 
     import chainrule
 
-    # app.py talks to the page (js, pyscript), which does not exist under Node.
-    for module in pkgutil.iter_modules(chainrule.__path__):
-        if module.name != "app":
-            importlib.import_module(f"chainrule.{module.name}")
+    # The glue (chainrule.page) talks to the page (js, pyscript), which does not exist
+    # under Node: it is compiled ahead instead (precompile_sources).
+    for module in pkgutil.walk_packages(chainrule.__path__, "chainrule."):
+        if not module.name.startswith("chainrule.page."):
+            importlib.import_module(module.name)
 
     precompile_sources(os.environ.pop("CHAINRULE_PRECOMPILE").split(os.pathsep))
     precompile_run_code(
@@ -45,7 +46,7 @@ def prepare():
 
 def precompile_sources(paths):
     """Compile modules that can only be imported in the page (PyScript's package
-    and our app.py need the browser) and hand out the code when the page imports
+    and our glue, chainrule.page, need the browser) and hand out the code when the page imports
     them, as long as the file holds exactly the source compiled here."""
     import os
     from importlib.machinery import SourceFileLoader

@@ -3,7 +3,7 @@
 The page draws it at once, before Python is up; when Python is ready it sends the same
 nodes with the same ids and positions, so nothing moves. Also writes the dagre request
 that view was laid out from and dagre's answer: Python's first boot makes that same
-request and takes the answer instead of a cold dagre call (chainrule.app.main).
+request and takes the answer instead of a cold dagre call (chainrule.page.app.main).
 Usage: prerender.py VIEW.json LAYOUT.json
 """
 
@@ -12,9 +12,9 @@ import pathlib
 import subprocess
 import sys
 
-from chainrule.presets import DEFAULT, PRESETS
-from chainrule.session import Session
-from chainrule.wire import dumps
+from chainrule.state.presets import DEFAULT, PRESETS
+from chainrule.state.session import Session
+from chainrule.view.wire import dumps
 
 DAGRE = pathlib.Path(__file__).resolve().parent / "dagre-layout.mjs"
 

@@ -5,9 +5,9 @@ Layout runs here, in the kernel, with the Python layered layout (layered.py): it
 JavaScript round trip, so `show()` returns a widget with its positions already set.
 """
 
-from ..layered import layered_layout
-from ..session import Session
-from ..tuning import InputError, literal_text, read_number
+from ..view.layered import layered_layout
+from ..state.session import Session
+from ..core.numbers import InputError, literal_text, read_number
 
 STEP_HINT = "Press Step (→) to start backpropagation from the output."
 INPUTS_LISTED_UP_TO = 12  # more inputs than this are tuned on the graph alone

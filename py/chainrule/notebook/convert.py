@@ -13,9 +13,9 @@ import numbers
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..engine import ADD, DIV, EXP, LOG, MUL, RELU, SIGMOID, SUB, TANH, Value, power_op
-from ..expr import ExprError, Program, parse
-from ..session import is_empty
+from ..core.engine import ADD, DIV, EXP, LOG, MUL, RELU, SIGMOID, SUB, TANH, Value, power_op
+from ..core.expr import ExprError, Program, parse
+from ..state.session import is_empty
 
 # micrograd's `_op` strings; `**N` (a constant power) is read apart.
 UNARY = {"ReLU": RELU, "relu": RELU, "tanh": TANH, "exp": EXP, "log": LOG, "sigmoid": SIGMOID}

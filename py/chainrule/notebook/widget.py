@@ -13,7 +13,7 @@ import pathlib
 import anywidget
 import traitlets
 
-from ..wire import dumps
+from ..view.wire import dumps
 from .controller import Controller
 
 STATIC = pathlib.Path(__file__).parent / "static"

@@ -5,22 +5,7 @@ text that differs only in its numbers, gives the same ids: the page can update a
 place instead of redrawing it.
 """
 
-
-def node_ids(order):
-    """Value -> its value-node id, for a topological order."""
-    return {v: f"v{i}" for i, v in enumerate(order)}
-
-
-def operator_id(value_id):
-    return "op" + value_id[1:]
-
-
-def operand_edge_id(operand_id, result_id, position):
-    return f"e{operand_id[1:]}-{result_id[1:]}.{position}"
-
-
-def result_edge_id(result_id):
-    return "e" + result_id[1:]
+from ..core.ids import node_ids, operand_edge_id, operator_id, result_edge_id
 
 
 def role(v, root):

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from . import batchgrad
 from .datasets import CLASSIFICATION, DATASETS
-from .engine import Value
-from .expr import MAX_SOURCE_CHARS
-from .nn import MLP
-from .tuning import literal_text
+from ..core.engine import Value
+from ..core.expr import MAX_SOURCE_CHARS
+from ..core.nn import MLP
+from ..core.numbers import literal_text
 
 LOSSES = ("max-margin", "mse")
 # A loss this many times the first step's (or 1, if that was smaller) has diverged: it

@@ -16,26 +16,28 @@ from pyodide.ffi import create_once_callable, create_proxy
 from pyscript import document, js_modules
 
 import chainrule
-from chainrule.canvas_edit import CanvasEditor, EditRefused
-from chainrule.canvas_program import OP_TITLES, PALETTE
-from chainrule.export_svg import graph_svg
-from chainrule.expr import MAX_SOURCE_CHARS, ExprError
-from chainrule.gradcheck import gradient_check, report_html
-from chainrule.groups import group_id
-from chainrule.inputs_panel import needs_filter, panel_html, slider_attributes
-from chainrule.keys import browses_select, focus_kind, shortcut
-from chainrule.plots import boundary_svg, fit_svg, loss_svg
-from chainrule.layout import DIRECTIONS
-from chainrule.presets import DEFAULT, PRESETS, example_of, examples_shown, reset_key
-from chainrule.scripts import python_script, pytorch_script
-from chainrule.session import Session
-from chainrule.step_text import step_blocks
-from chainrule.share import SharedState, ShareError, decode, encode, is_shared
-from chainrule.train_form import FormError, for_dataset, read_config, read_sample, rebuilds
-from chainrule.training import TrainConfig, Trainer
-from chainrule.training_run import TrainingRun, stop_reason, summary
-from chainrule.tuning import InputError, decimals, literal_text, read_number
-from chainrule.wire import dumps
+from ..state.canvas_edit import CanvasEditor, EditRefused
+from ..state.canvas_program import OP_TITLES, PALETTE
+from ..view.export_svg import graph_svg
+from ..core.expr import MAX_SOURCE_CHARS, ExprError
+from ..core.gradcheck import gradient_check
+from ..view.gradcheck_report import report_html
+from ..view.groups import group_id
+from ..state.inputs_panel import needs_filter, panel_html, slider_attributes
+from ..state.keys import browses_select, focus_kind, shortcut
+from ..train.plots import boundary_svg, fit_svg, loss_svg
+from ..view.layout import DIRECTIONS
+from ..state.presets import DEFAULT, PRESETS, example_of, examples_shown, reset_key
+from ..state.scripts import python_script, pytorch_script
+from ..state.session import Session
+from ..core.step_text import step_blocks
+from ..state.share import SharedState, ShareError, decode, encode, is_shared
+from ..train.form import FormError, for_dataset, read_config, read_sample, rebuilds
+from ..train.trainer import TrainConfig, Trainer
+from ..train.runs import TrainingRun, stop_reason, summary
+from ..core.numbers import InputError, literal_text, read_number
+from ..state.input_edits import decimals
+from ..view.wire import dumps
 
 STORAGE_KEY = "chainrule:text"
 COLLAPSED_KEY = "chainrule:collapsed"  # the saved text's collapsed groups, as JSON

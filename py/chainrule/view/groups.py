@@ -9,7 +9,7 @@ a frame around its members (a parent in dagre's compound layout).
 
 from dataclasses import dataclass, field
 
-from .graph import operator_id
+from ..core.ids import operator_id
 
 COLLAPSE_ABOVE = 300  # flow nodes: bigger graphs open with their innermost groups collapsed
 

@@ -20,17 +20,19 @@ import math
 from collections import Counter
 from itertools import islice
 
-from .explain import display_name
-from .expr import parse
-from .graph import flow_graph, node_ids
-from .groups import (GroupTree, default_collapsed, group_id, group_name, group_tree,
-                     grouped_graph)
-from .layout import laid_out_graph, pick_direction
-from .engine import tangents
-from .stepper import Step, backward_steps, forward_steps, step_count, tangent_steps
-from .sweeps import Sweep
-from .tuning import LiteralText, Scrub, literal_text
-from .wire import number_text
+from ..core.explain import display_name
+from ..core.expr import parse
+from ..view.graph import flow_graph
+from ..core.ids import node_ids
+from ..view.groups import (GroupTree, default_collapsed, group_id, group_name, group_tree,
+                           grouped_graph)
+from ..view.layout import laid_out_graph, pick_direction
+from ..core.engine import tangents
+from ..core.stepper import Step, backward_steps, forward_steps, step_count, tangent_steps
+from ..core.sweeps import Sweep
+from .input_edits import LiteralText, Scrub
+from ..core.numbers import literal_text
+from ..view.wire import number_text
 
 
 def cell_text(x):

@@ -6,7 +6,8 @@ element (an MLP has one row per weight) would cross it thousands of times.
 
 from html import escape
 
-from .tuning import literal_text, slider_range
+from ..core.numbers import literal_text
+from .input_edits import slider_range
 
 
 def slider_attributes(value):

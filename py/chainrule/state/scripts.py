@@ -9,7 +9,7 @@ and printing each input's gradient, so its output can be checked against the pag
 import ast
 import math
 
-from .expr import UNARY_FUNCTIONS
+from ..core.expr import UNARY_FUNCTIONS
 
 # PyTorch and chainrule both call the two-argument functions maximum and minimum, and
 # every one-argument function by the name the expression language uses.

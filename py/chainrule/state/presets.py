@@ -1,6 +1,6 @@
 """Example programs the page offers; each is ordinary text in the expression language."""
 
-from .nn import MLP
+from ..core.nn import MLP
 
 # The page's editor starts with exactly this text (index.html), before Python is up.
 LECTURE = """\

@@ -13,9 +13,9 @@ from collections import Counter
 from typing import NamedTuple, Optional
 
 from .engine import Value, seed_tangents
-from .explain import (code_name, code_number, display_name, dotted, fmt, local_code,
-                      local_name, local_rule, recipe, recipe_numbers, tangent_terms, wrapped)
-from .graph import node_ids, operand_edge_id, operator_id, result_edge_id
+from .explain import (code_name, code_number, display_name, dotted, fmt, local_code, local_name,
+                      local_rule, recipe, recipe_numbers, tangent_terms, wrapped)
+from .ids import node_ids, operand_edge_id, operator_id, result_edge_id
 
 
 class Step(NamedTuple):

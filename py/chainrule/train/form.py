@@ -4,7 +4,7 @@ import math
 from dataclasses import replace
 
 from .datasets import CLASSIFICATION, DATASETS
-from .training import LOSSES, TrainConfig
+from .trainer import LOSSES, TrainConfig
 
 ACTIVATIONS = ("relu", "tanh")
 MAX_WIDTH = 32

@@ -3,7 +3,7 @@
 import random
 
 from .engine import Value
-from .tuning import literal_text
+from .numbers import literal_text
 
 NONLINEARITIES = {"relu": Value.relu, "tanh": Value.tanh, None: None}
 

@@ -1,44 +1,16 @@
-"""Changing an input's number: reading what was typed, scrubbing, and rewriting the text.
+"""Changing an input's number: scrubbing, sliders, and rewriting the literal in the text.
 
 The page edits inputs three ways (a typed number, a scrub drag on the canvas, a slider);
-each ends as a float here and as the same literal written back into the program text, so
-a reload or a shared link shows the value the user chose.
+each ends as a float (read by core.numbers) and as the same literal written back into the
+program text.
 """
 
 import math
-import sys
 
-from .expr import LINE_BREAK
-
-LARGEST = sys.float_info.max  # an input's number stays finite: scrubs and sliders stop here
+from ..core.expr import LINE_BREAK
+from ..core.numbers import LARGEST
 
 FINE = 10  # shift-drag moves this many times slower
-
-
-class InputError(ValueError):
-    """A typed value that cannot become an input's number; the message says why."""
-
-
-def read_number(text):
-    """The finite float a user typed, or InputError naming what is wrong with it."""
-    typed = text.strip() if isinstance(text, str) else ""
-    if not typed:
-        raise InputError("type a number")
-    shown = typed if len(typed) <= 24 else typed[:23] + "…"
-    try:
-        number = float(typed.replace("−", "-"))  # a typographic minus pasted from a page
-    except ValueError:
-        raise InputError(f"'{shown}' is not a number") from None
-    if not math.isfinite(number):
-        raise InputError(f"'{shown}' is too large: use a finite number")
-    return number
-
-
-def literal_text(x):
-    """The shortest program text that reads back as exactly `x`: 3, -0.5, 1e-07."""
-    if x == int(x) and abs(x) < 1e16 and not (x == 0 and math.copysign(1, x) < 0):
-        return str(int(x))
-    return repr(x)
 
 
 def magnitude(x):

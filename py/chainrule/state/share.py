@@ -11,7 +11,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from .expr import GROUP_NAME, MAX_SOURCE_CHARS
+from ..core.expr import GROUP_NAME, MAX_SOURCE_CHARS
 
 PREFIX = "#s="
 MAX_HASH_CHARS = 64_000
