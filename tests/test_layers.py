@@ -100,3 +100,11 @@ def test_an_import_against_the_direction_is_found(tmp_path, monkeypatch):
 
 def test_the_public_names_still_import():
     from chainrule import MLP, ExprError, Layer, Neuron, Value, backward_steps, parse  # noqa: F401
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_stay_small(path):
+    """A module does one job: 450 lines at most, 300 in the glue."""
+    limit = 300 if layer_of(path) == "page" else 450
+    lines = len(path.read_text().splitlines())
+    assert lines <= limit, f"{path.name} has {lines} lines"

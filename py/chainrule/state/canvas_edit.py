@@ -95,14 +95,24 @@ class CanvasEditor:
         return self._restore(self.history.redo())
 
     def _restore(self, entry):
-        """The text to draw for a history entry (None at either end); the model is
-        restored too, or derived from the text on load when the entry has none."""
+        """(text to draw, whether the canvas drew it) for a history entry, or None at
+        either end. A canvas entry brings its model back; a typed one's model is derived
+        from the text when it is drawn."""
         if entry is None:
             return None
         text, snapshot = entry
         if snapshot is not None:
             self.model = CanvasProgram.from_dict(snapshot)
-        return text
+        return text, snapshot is not None
+
+    def kept(self):
+        """What a failed draw puts back (`put_back`): the model, the mode, the history."""
+        return vars(self).copy(), self.history.kept()
+
+    def put_back(self, kept):
+        state, history = kept
+        vars(self).update(state)
+        self.history.put_back(history)
 
     # canvas gestures ---------------------------------------------------------------
 

@@ -36,3 +36,18 @@ class History:
             return None
         self.index += 1
         return self.entries[self.index]
+
+    @property
+    def can_undo(self):
+        return self.index > 0
+
+    @property
+    def can_redo(self):
+        return self.index < len(self.entries) - 1
+
+    def kept(self):
+        return list(self.entries), self.index
+
+    def put_back(self, kept):
+        entries, self.index = kept
+        self.entries = list(entries)

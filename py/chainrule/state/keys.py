@@ -45,3 +45,12 @@ def browses_select(key, alt=False):
     if alt:
         return False
     return key in SELECT_BROWSE_KEYS or (len(key) == 1 and key != " ")
+
+
+def undo_is_the_pages(tag, editing, editor_undrawn):
+    """Ctrl+Z and Ctrl+Shift+Z: the page's undo (of drawn programs and canvas edits), or
+    the focused field's own (False): a field or a select always, and the editor outside
+    edit mode or while it holds text not drawn yet."""
+    if tag in ("INPUT", "SELECT"):
+        return False
+    return not (tag == "TEXTAREA" and (not editing or editor_undrawn))

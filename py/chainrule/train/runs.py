@@ -61,6 +61,16 @@ class TrainingRun:
             return True
         return False
 
+    def next_task(self, plots_seen):
+        """What the run's next task does, one thing per task so each stays well under a
+        frame or two: a plot that is due ("boundary", "loss") while the plots are seen,
+        else "steps" (a chunk, whose budget is for the steps alone)."""
+        if plots_seen and self.due("boundary"):
+            return "boundary"
+        if plots_seen and self.due("loss"):
+            return "loss"
+        return "steps"
+
     def rate_text(self):
         if self.step_ms is None:
             return ""

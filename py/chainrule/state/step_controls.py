@@ -1,0 +1,47 @@
+"""What the step bar and the explanation show for the session's place: which controls
+work, the explanation's paragraphs, and forward mode's input choices."""
+
+from html import escape
+
+from ..core.step_text import step_blocks
+
+
+def disabled_controls(session, playing):
+    """{control testid: disabled} for the step bar."""
+    s = session
+    return {"step": s.at_end, "finish": s.at_end, "back": s.at_start, "reset": s.at_start,
+            "play": s.total == 0 or (s.at_end and not playing),
+            "expand-current": s.step_group is None}
+
+
+def explanation_blocks(session):
+    """The explanation's [(testid, text)] paragraphs, with where the step is when it is
+    inside a collapsed group."""
+    blocks = step_blocks(session)
+    if session.step_group:
+        blocks.append(("explain-group", f"In {session.step_group} (collapsed): G expands it."))
+    return blocks
+
+
+def explanation_html(session):
+    """The explanation as HTML: text only, escaped (names come from the user)."""
+    return "".join(f'<p data-testid="{testid}">{escape(text)}</p>'
+                   for testid, text in explanation_blocks(session))
+
+
+def tangent_options_html(session):
+    """Forward mode's select: off, then ∂/∂ each input, the chosen one selected."""
+    options = [("", "off")] + [(name, f"∂/∂{name}") for name, _ in session.inputs]
+    return "".join(
+        f'<option value="{escape(value)}"{" selected" if value == session.tangent_input else ""}>'
+        f'{escape(text)}</option>' for value, text in options)
+
+
+def sweep_counts_text(session):
+    """How many sweeps each mode needs for every derivative of the output ('' without inputs)."""
+    if not session.inputs:
+        return ""
+    forward, backward = session.sweeps
+    return (f"Every derivative of the output: forward mode {forward} "
+            f"sweep{'s' if forward != 1 else ''} (one per input), backprop {backward} "
+            f"(one per output).")
