@@ -309,3 +309,17 @@ def test_deleting_an_edge_frees_its_operand_until_it_is_connected_again(page, ap
     expect(editor(page)).to_have_value(BUILT.rsplit("\n", 1)[0])
     connect(page, "f", incomplete_operator(page), 1)
     expect(editor(page)).to_have_value(BUILT, timeout=TIMEOUT_MS)
+
+
+def test_forward_modes_inputs_follow_a_canvas_edit(page, app_url):
+    """Renaming an input on the canvas is a new program: forward mode's select lists its
+    inputs, not the old program's."""
+    open_app(page, app_url)
+    by_testid(page, "edit-mode").click()
+    expect(by_testid(page, "edit-mode")).to_have_attribute("aria-pressed", "true")
+    rename(page, "a", "q")
+    options = by_testid(page, "tangent-input").locator("option")
+    expect(options.filter(has_text="∂/∂q")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(options.filter(has_text="∂/∂a")).to_have_count(0)
+    values = options.evaluate_all("(os) => os.map((o) => o.value)")
+    assert sorted(values) == ["", *sorted(parse(editor(page).input_value()).inputs)]

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from chainrule.state.session import cell_text
 from harness import wait_for_state
 from pages import (
-    LECTURE, Expected, assert_that, by_testid, check_graph, eventually, expect_counter,
+    LECTURE, TIMEOUT_MS, Expected, assert_that, by_testid, check_graph, eventually, expect_counter,
     explanation, open_app, read_canvas, same_number, step_texts, wait_for_graph,
 )
 
@@ -299,3 +299,37 @@ def test_an_mlp_panel_shows_some_rows_and_a_filter_finds_any_input(page, app_url
     filter_box.fill("no such input")
     expect(rows).to_have_count(0)
     expect(by_testid(page, "inputs-list")).to_contain_text("No input name contains")
+
+
+def check_gradients(page):
+    by_testid(page, "grad-check-panel").locator("summary").click()
+    by_testid(page, "grad-check").click()
+    expect(by_testid(page, "grad-check-worst")).to_have_count(1)
+
+
+def expect_gradient_check_stale(page):
+    results = by_testid(page, "grad-check-results")
+    expect(results.locator(".gradcheck__stale")).to_have_text(
+        "The numbers changed: check again.", timeout=TIMEOUT_MS)
+    expect(by_testid(page, "grad-check-worst")).to_have_count(0)
+
+
+def test_a_slider_drag_marks_the_gradient_check_stale(page, app_url):
+    """The check's numbers were of the old inputs; a drag ends with a change event."""
+    open_app(page, app_url)
+    check_gradients(page)
+    slider = by_testid(page, "slider-a")
+    for value in ("2.5", "3"):
+        slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', "
+                        "{bubbles: true})); }", value)
+    slider.evaluate("(el) => el.dispatchEvent(new Event('change', {bubbles: true}))")
+    wait_for_value(page, "a", 3)
+    expect_gradient_check_stale(page)
+
+
+def test_a_scrub_on_the_canvas_marks_the_gradient_check_stale(page, app_url):
+    open_app(page, app_url)
+    check_gradients(page)
+    drag(page, by_testid(page, "value-a"), 50)
+    wait_for_value(page, "a", 2.5)
+    expect_gradient_check_stale(page)
