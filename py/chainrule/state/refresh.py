@@ -35,10 +35,11 @@ REDRAWS = {
     "program": ("stop-playing", "graph", "editing", "inputs", "tangent-inputs", "grad-check",
                 "groups", "history", "step", "saved", "examples", "link"),
     # the canvas's program changed, built by hand
-    "canvas-program": ("stop-playing", "editor-text", "graph", "inputs", "tangent-inputs",
-                       "grad-check", "groups", "history", "step", "saved", "examples", "link"),
-    # the canvas moved or drew again without a new program
-    "canvas-layout": ("stop-playing", "graph", "groups", "history", "step", "link"),
+    "canvas-program": ("stop-playing", "editor-text", "graph", "editing", "inputs",
+                       "tangent-inputs", "grad-check", "groups", "history", "step", "saved",
+                       "examples", "link"),
+    # the canvas drew again without a new program (New graph on an empty one, a node alone)
+    "canvas-layout": ("stop-playing", "graph", "editing", "groups", "history", "step", "link"),
     # a failed draw: everything back as it was
     "restored": ("graph", "editing", "inputs", "tangent-inputs", "groups", "history", "step"),
     # an input's number, set (typed, slider released, scrub ended)
