@@ -42,6 +42,8 @@ class Canvas:
 
     def show_graph(self, view=None, fit=False):
         page = self.page
+        if page.session.view is None:
+            return  # nothing was ever drawn (a first draw failed): the first paint stays
         if view is None or page.canvas.shows(page.session):
             view = self.shown_view()
         by_testid("direction").dataset.direction = page.session.direction
