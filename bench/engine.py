@@ -1,6 +1,6 @@
 """chainrule vs micrograd 0.1.0, side by side in one run.
 
-    .venv/bin/python bench/engine.py [--repeats 7] [--cap 1048576]
+    .venv/bin/python bench/engine.py [--repeats 7] [--cap 262144]
 
 1. Training-step workload: forward + backward of MLP(3, [16, 16, 1]) with a squared-error
    loss summed over 20 fixed samples (about 15,000 nodes), with identical weights in both

@@ -114,7 +114,7 @@ READABLE_EXAMPLES = {
 READ_READABLE = """() => {
   const canvas = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
   const zoom = Number(document.querySelector('.react-flow__viewport').style.transform
-    .match(/scale\(([^)]+)\)/)[1]);
+    .match(/scale\\(([^)]+)\\)/)[1]);
   const seen = [...document.querySelectorAll('[data-testid="value-node"]')].filter((el) => {
     const b = el.getBoundingClientRect();
     return b.right > canvas.left && b.left < canvas.right && b.bottom > canvas.top
