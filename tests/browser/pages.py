@@ -389,6 +389,20 @@ def choose_preset(page, key, exact=False):
     return expected, wait_for_graph(page, expected, exact)
 
 
+# Nothing on the canvas moves: no regroup slide, no transition or animation running.
+SETTLED = """() => !document.querySelector('.is-regrouping')
+    && document.querySelector('[data-testid="canvas"]').getAnimations({subtree: true}).length === 0"""
+
+
+def fit_view(page):
+    """Clicks Fit and waits until the canvas shows the fitted view, nothing sliding."""
+    canvas = by_testid(page, "canvas")
+    fits = int(canvas.get_attribute("data-fits") or 0)
+    by_testid(page, "fit-view").click()
+    expect(canvas).to_have_attribute("data-fits", str(fits + 1), timeout=TIMEOUT_MS)
+    page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
+
+
 def blur(page):
     """Moves focus out of any control, so the page's keyboard shortcuts apply."""
     page.evaluate("document.activeElement && document.activeElement.blur()")
@@ -499,5 +513,14 @@ def frozen_clock(page):
     """
     page.clock.install()
     page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+
+
+def run_timers_for(page, ms=1_000):
+    """Stops the page's clock and fires every timer due in the next `ms` of its time, at
+    once: what the page would do in that time is done, so a test can say that nothing
+    more happened without waiting. The page's clock must have been installed
+    (`page.clock.install()`) before the page set the timers."""
+    page.clock.pause_at(page.evaluate("Date.now()") + 1)
+    page.clock.run_for(ms)
 
 

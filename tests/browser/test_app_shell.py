@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 from harness import REPO, SERVICE_WORKER_ACTIVE, SITE, wait_for_state
+from pages import assert_that, eventually
 
 SERVICE_WORKER_BUILD = REPO / "web" / "build" / "service-worker.mjs"
 WASM = "**/pyodide/pyodide.asm.wasm"
@@ -142,11 +143,7 @@ def test_shell_paints_before_python_and_shows_boot_stages(page, app_url):
     assert page.locator("header h1").text_content() == "chainrule"
     assert by_testid(page, "expression").input_value().startswith("a = 2")
 
-    for _ in range(200):  # let the held request arrive
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "the page never asked for the wasm"
+    eventually(page, lambda: assert_that(held, "the page never asked for the wasm"))
     page.evaluate("""() => {
         window.seenStages = [];
         new MutationObserver(() => seenStages.push(document.documentElement.dataset.bootStage))

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from chainrule import parse
 from harness import wait_for_state
 from pages import (
-    LECTURE, TIMEOUT_MS, blur, by_testid, eventually, expect_counter, open_app, read_canvas,
+    LECTURE, TIMEOUT_MS, blur, by_testid, eventually, expect_counter, fit_view, open_app,
+    read_canvas,
 )
 
 BUILT = "a = 2\nb = -3\nc = 10\nf = -2\ne = a * b\nd = e + c\nL = d * f"
@@ -43,13 +44,8 @@ def drag(page, source, target):
     page.mouse.up()
 
 
-def fit(page):
-    by_testid(page, "fit-view").click()
-    page.wait_for_timeout(100)
-
-
 def connect(page, source_label, operator, slot):
-    fit(page)
+    fit_view(page)
     drag(page, handle(value_node(page, source_label), "out"), handle(operator, f"in{slot}"))
 
 
@@ -205,7 +201,7 @@ def flow_positions(page):
 
 def test_typed_text_keeps_the_positions_of_nodes_whose_names_survived(page, app_url):
     build_lecture(page, app_url)
-    fit(page)
+    fit_view(page)
     # the user moves a by hand
     x, y = centre(by_testid(page, "label-a"))
     page.mouse.move(x, y)
@@ -297,7 +293,7 @@ def test_edit_mode_has_no_serious_accessibility_violations(page, app_url):
 
 def test_deleting_an_edge_frees_its_operand_until_it_is_connected_again(page, app_url):
     build_lecture(page, app_url)
-    fit(page)
+    fit_view(page)
     f_id = value_node(page, "f").get_attribute("data-id")
     l_id = value_node(page, "L").get_attribute("data-id")
     edge = page.locator(f'[data-testid="rf__edge-e{f_id[1:]}-{l_id[1:]}.1"] '

@@ -144,9 +144,10 @@ def test_nodes_too_small_to_read_are_drawn_as_boxes_until_zoomed_in(page, app_ur
     flow = by_testid(page, "canvas")
     box = flow.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    for _ in range(6):  # zoom in: past 0.5, text is drawn again
+    for _ in range(6):  # zoom in, a wheel turn at a time: past 0.5, text is drawn again
+        before = page.evaluate(ZOOM)
         page.mouse.wheel(0, -300)
-        page.wait_for_timeout(100)
+        eventually(page, lambda: assert_that(page.evaluate(ZOOM) > before, "no zoom"))
     eventually(page, lambda: assert_that(
         not any(n["far"] for n in page.evaluate(FAR_NODES)), "still boxes after zooming in"))
     near = page.evaluate(FAR_NODES)
@@ -259,11 +260,7 @@ def test_fit_view_brings_every_node_into_the_canvas(page, app_url):
 
 def release(page, held, what):
     """Lets the first request held in `held` go on, once the page has made it."""
-    for _ in range(200):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, f"the page never asked for {what}"
+    eventually(page, lambda: assert_that(held, f"the page never asked for {what}"))
     held[0].continue_()
 
 

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from chainrule import parse
 from chainrule.state.presets import PRESETS
 from pages import (
-    TIMEOUT_MS, blur, by_testid, eventually, open_app, overlaps, read_canvas, same_number,
+    SETTLED, TIMEOUT_MS, blur, by_testid, eventually, fit_view, open_app, overlaps, read_canvas,
+    same_number,
 )
 
 MLP_TEXT = PRESETS["mlp"][1]
@@ -67,10 +68,6 @@ def toggle(page, name):
         button.click()
     else:
         button.press("Enter")
-
-
-SETTLED = """() => !document.querySelector('.is-regrouping')
-    && document.querySelector('[data-testid="canvas"]').getAnimations({subtree: true}).length === 0"""
 
 
 def settled_box(page, locator):
@@ -155,8 +152,7 @@ def test_no_overlaps_with_some_neurons_expanded(page, app_url):
     for name in ["L1.N2", "L2.N9", "L3.N0"]:
         toggle(page, name)
         eventually(page, lambda: check_expanded(page, name))
-    by_testid(page, "fit-view").click()
-    page.wait_for_timeout(400)
+    fit_view(page)
     shown = groups(page)
     boxes = [v["box"] for v in values(page)] + [g["box"] for g in shown.values() if g["collapsed"]]
     clashes = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlaps(a, b)]

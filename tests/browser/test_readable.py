@@ -7,7 +7,7 @@ no zooming by hand, and reads every number the canvas shows from the DOM.
 
 import pytest
 from pages import (LECTURE, LECTURE_NEURON, TIMEOUT_MS, Expected, by_testid, enter_text,
-                   eventually, expect_counter, open_app)
+                   eventually, expect_counter, fit_view, open_app)
 from playwright.sync_api import expect
 
 # 25 values: two tanh neurons on three inputs and a squared error.
@@ -150,7 +150,7 @@ def test_a_zoom_by_hand_stops_the_following_until_reset(new_context, app_url, wi
         eventually(page, lambda: lit_in_view(page))
     # Fit shows all of it, and following is on again after it too.
     wheel_out(page)
-    by_testid(page, "fit-view").click()
+    fit_view(page)
     fitted = settled_transform(page)
     view = page.evaluate(READ_VIEW)
     assert len(view["values"]) == view["all"] == len(expected.values)

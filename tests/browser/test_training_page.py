@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import expect
 
-from pages import TIMEOUT_MS, by_testid, eventually, open_app, read_canvas
+from pages import TIMEOUT_MS, by_testid, eventually, open_app, read_canvas, run_timers_for
 from test_conventions import PHONE, axe_violations
 
 from chainrule.train.plots import GRID
@@ -46,11 +46,12 @@ def pause(page):
 
 def test_train_then_pause_leaves_a_falling_loss_curve_and_a_boundary(page, app_url):
     open_app(page, app_url)
+    page.clock.install()  # the chunks' timers on a clock the test can run at once
     open_panel(page)
     train_until(page, 60)
     pause(page)
     steps = step_count(page)
-    page.wait_for_timeout(400)
+    run_timers_for(page)
     assert step_count(page) == steps  # paused means paused
 
     points = page.evaluate(LOSS_POINTS)
@@ -129,6 +130,7 @@ def test_one_step_changes_the_weights_an_inspected_graph_shows(page, app_url):
 
 def test_the_page_answers_clicks_while_training(page, app_url):
     open_app(page, app_url)
+    page.clock.install()
     open_panel(page)
     train_until(page, 5)
     root = page.locator("html")
@@ -150,7 +152,7 @@ def test_the_page_answers_clicks_while_training(page, app_url):
     eventually(page, still_training)
     pause(page)
     stopped = step_count(page)
-    page.wait_for_timeout(500)
+    run_timers_for(page)
     assert step_count(page) == stopped
 
 

@@ -532,9 +532,13 @@ export function mountGraph(element) {
     setEditHandler(handler) {
       handlers.edit = handler;
     },
+    // React Flow fits once its nodes are measured, a frame or two later; `data-fits`
+    // counts the fits on screen, so a test can wait for this one rather than for time.
     fitView() {
       api.following = true;
-      api.fitView?.();
+      Promise.resolve(api.fitView?.()).then(() => requestAnimationFrame(() => {
+        element.dataset.fits = String(Number(element.dataset.fits ?? 0) + 1);
+      }));
     },
     // The canvas's size in CSS px, as JSON [width, height].
     canvasSize() {
