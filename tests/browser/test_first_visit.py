@@ -1,5 +1,9 @@
 """A first visit: each file downloaded once, what the user does while Python starts, faults."""
 
+import collections
+
+import pytest
+
 from harness import SERVICE_WORKER_ACTIVE, SITE, SUBPATH, wait_for_state
 from pages import LECTURE, assert_that, by_testid, eventually, read_canvas
 from test_app_shell import (
@@ -181,3 +185,56 @@ def test_a_slow_first_visit_boots_without_the_snapshot_and_the_next_visit_restor
     page.reload()
     wait_for_state(page, "ready")
     assert page.evaluate("document.documentElement.dataset.pythonBoot") == "cached snapshot"
+
+
+# Before any script of the page: what pyodide-boot.mjs hands the staging cache from the
+# page itself, and the standard library's progress as the loader hears it.
+WATCH_THE_BOOT = """
+window.stagedByThePage = [];
+const put = globalThis.Cache?.prototype.put;  // (about:blank has no Cache)
+if (put) Cache.prototype.put = function (request, response) {
+    const url = new URL(String(request.url ?? request), location.href);
+    stagedByThePage.push(url.pathname + url.search);
+    return put.call(this, request, response);
+};
+window.stdlibProgress = [];
+addEventListener('chainrule:boot-progress', ({detail}) => {
+    if (detail[0] === 'stdlib') stdlibProgress.push(detail);
+});
+"""
+NATIVE = ("() => [fetch, WebAssembly.instantiateStreaming].every("
+          "(f) => Function.prototype.toString.call(f).includes('[native code]'))")
+
+
+@pytest.mark.parametrize("boot", ["snapshot", "normal"])
+def test_pyodide_boots_through_the_fetch_and_instantiate_the_boot_module_lends_it(
+        context, app_url, boot):
+    """pyodide-boot.mjs replaces `fetch` and `WebAssembly.instantiateStreaming` while Python
+    boots, and Pyodide must call both at the time it downloads: should an upgrade capture
+    `fetch` early or compile the wasm another way, the wasm would download twice and the
+    standard library would go unstaged and uncounted, with no error anywhere."""
+    asked = collections.Counter()
+
+    def count(route):
+        asked[route.request.url.rsplit("/", 1)[1]] += 1
+        route.continue_()
+
+    context.route("**/pyodide/*", count)  # the page's and its snapshot worker's requests
+    context.add_init_script(WATCH_THE_BOOT)
+    page = context.new_page()
+    page.goto(f"{app_url}?boot={boot}")
+    wait_for_state(page, "ready")
+    assert page.evaluate("document.documentElement.dataset.pythonBoot") == boot
+    # The worker downloads and compiles the wasm; Pyodide's own request for it got the
+    # stand-in answer and its instantiateStreaming our module (the mark is set there).
+    assert asked["pyodide.asm.wasm"] == 1
+    assert page.evaluate("performance.getEntriesByName('chainrule:wasm-compiled').length") == 1
+    # Pyodide's downloads went through the boot's fetch: staged once each, and counted.
+    assert asked["python_stdlib.zip"] == asked["pyodide-lock.json"] == 1
+    staged = page.evaluate("stagedByThePage")
+    for name in ("pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json", "py/home.json"):
+        assert staged.count(f"{SUBPATH}{name}?staged") == 1, name
+    progress = page.evaluate("stdlibProgress")
+    assert progress and progress[-1][1] == progress[-1][2] > 0
+    # and both are the browser's own again once Python is up
+    assert page.evaluate(NATIVE)

@@ -355,3 +355,40 @@ def test_ctrl_enter_parses_at_once_and_typing_within_300_ms(page, app_url):
     editor.fill(LECTURE)
     page.clock.run_for(300)  # the issue: re-parse at most 300 ms after typing stops
     wait_for_graph(page, Expected.of(LECTURE))
+
+
+# Before the page's scripts: every element any ResizeObserver is asked to watch that is a
+# React Flow node. graph-view.jsx's swap (declaredSizeObserver) subclasses this one.
+COUNT_NODE_OBSERVES = """
+if (window.ResizeObserver) {
+    window.nodesObserved = 0;
+    window.CountingResizeObserver = class extends window.ResizeObserver {
+        observe(target, options) {
+            if (target.classList?.contains('react-flow__node')) window.nodesObserved += 1;
+            return super.observe(target, options);
+        }
+    };
+    window.ResizeObserver = window.CountingResizeObserver;
+}
+"""
+
+
+def test_react_flow_never_measures_nodes_whose_size_python_declared(page, app_url):
+    """graph-view.jsx lends React Flow a ResizeObserver during the flow's first render,
+    the one render in which React Flow makes its node observer: outside edit mode it skips
+    nodes, whose sizes Python declared (measuring them cost a 2,000-node graph a quarter of
+    a second). Should an upgrade make that observer elsewhere, nodes would be observed."""
+    page.add_init_script(COUNT_NODE_OBSERVES)
+    open_app(page, app_url)  # the build's first paint, then Python's graph
+    expected = Expected.of(big_mlp_text())
+    enter_text(page, expected.text, expected, exact=False)
+    assert page.evaluate("nodesObserved") == 0
+    assert page.evaluate("window.ResizeObserver === CountingResizeObserver"), "swap not undone"
+
+    by_testid(page, "new-graph").click()  # edit mode: a node made there is measured
+    expect(by_testid(page, "edit-mode")).to_have_attribute("aria-pressed", "true",
+                                                           timeout=TIMEOUT_MS)
+    by_testid(page, "add-input").click()
+    expect(page.locator('[data-testid="value-node"]')).to_have_count(1, timeout=TIMEOUT_MS)
+    eventually(page, lambda: assert_that(page.evaluate("nodesObserved") > 0,
+                                         "the count never sees React Flow's observer"))
