@@ -35,6 +35,12 @@ mark('boot-module');
 class BootError extends Error {}
 class SnapshotError extends Error {}
 
+// Pyodide has no hooks for its downloads, so for the boot's duration this module
+// lends it two globals, put back once Python is up. It relies on Pyodide calling
+// globalThis.fetch and WebAssembly.instantiateStreaming when it downloads; should an
+// upgrade stop doing so, tests/browser/test_first_visit.py's
+// test_pyodide_boots_through_the_fetch_and_instantiate_the_boot_module_lends_it fails.
+//
 // Pyodide only warns when the wasm cannot be fetched or compiled, then waits
 // forever: watching instantiateStreaming turns that into a prompt failure.
 //

@@ -405,6 +405,10 @@ export function createView() {
 // store: at 2,000 nodes, a quarter of a second in the first frame of every new graph.
 // Outside edit mode Python has declared every size (declareGeometry), so node elements
 // are not watched then; edit mode's nodes are measured as React Flow wants.
+// React Flow has no option for this, and makes that observer once, in the flow's first
+// render (useResizeObserver's useState), so mountGraph lends it this class for that render
+// alone. Should an upgrade make it elsewhere, tests/browser/test_graph_view.py's
+// test_react_flow_never_measures_nodes_whose_size_python_declared fails.
 function declaredSizeObserver(Native, editing) {
   return class extends Native {
     observe(target, options) {
