@@ -137,29 +137,19 @@ def test_reversed_operators_with_a_number(name):
     failures = []
     for c in [0.0, 2.0, -3.0, 0.5]:
         for x in [0.0, -0.0, 1.0, -2.0, 4.0, inf, nan]:
-            v = Value(x)
-            y = op(c, v)  # __radd__, __rsub__, __rmul__, __rtruediv__
-            assert isinstance(y, Value)
-            assert y.op == name
-            assert y.parents[1] is v and y.parents[0].is_leaf and y.parents[0].data == c
-            y.backward()
-            t = tensor(x)
-            ty = op(c, t)
-            ty.backward()
-            if not (same(y.data, ty.item()) and same(v.grad, t.grad.item())):
-                failures.append(f"{c!r} {name} {x!r}: ({y.data!r}, {v.grad!r}), "
-                                f"torch ({ty.item()!r}, {t.grad.item()!r})")
-            # and the forward form with a number on the right
-            v2 = Value(x)
-            y2 = op(v2, c)
-            assert y2.parents[0] is v2 and y2.parents[1].data == c
-            y2.backward()
-            t2 = tensor(x)
-            ty2 = op(t2, c)
-            ty2.backward()
-            if not (same(y2.data, ty2.item()) and same(v2.grad, t2.grad.item())):
-                failures.append(f"{x!r} {name} {c!r}: ({y2.data!r}, {v2.grad!r}), "
-                                f"torch ({ty2.item()!r}, {t2.grad.item()!r})")
+            for number_first in (True, False):  # __radd__, __rsub__, …; then c on the right
+                v, t = Value(x), tensor(x)
+                y, ty = (op(c, v), op(c, t)) if number_first else (op(v, c), op(t, c))
+                mine, number = (1, 0) if number_first else (0, 1)
+                assert isinstance(y, Value) and y.op == name
+                assert y.parents[mine] is v and y.parents[number].is_leaf
+                assert y.parents[number].data == c
+                y.backward()
+                ty.backward()
+                if not (same(y.data, ty.item()) and same(v.grad, t.grad.item())):
+                    shown = f"{c!r} {name} {x!r}" if number_first else f"{x!r} {name} {c!r}"
+                    failures.append(f"{shown}: ({y.data!r}, {v.grad!r}), "
+                                    f"torch ({ty.item()!r}, {t.grad.item()!r})")
     assert not failures, "\n".join(failures)
 
 

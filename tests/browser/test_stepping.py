@@ -126,26 +126,19 @@ def test_back_restores_every_previous_state_exactly(page, app_url):
                    timeout_ms=SETTLE_MS)
 
 
-@pytest.mark.parametrize("taken", [1, 4])
-def test_finish_from_the_middle_shows_only_the_last_step(page, app_url, taken):
+@pytest.mark.parametrize("button, taken", [
+    ("finish", 1), ("finish", 4), ("reset", 1), ("reset", 4), ("reset", 7),
+])
+def test_finish_or_reset_from_the_middle_shows_only_where_it_lands(page, app_url, button,
+                                                                    taken):
+    """Finish shows only the last step; Reset clears every grad and the highlight."""
     expected = Expected.of(LECTURE)
     open_app(page, app_url)
     for _ in range(taken):
         by_testid(page, "step").click()
     check_position(page, expected, taken)
-    by_testid(page, "finish").click()
-    check_position(page, expected, expected.total)
-
-
-@pytest.mark.parametrize("taken", [1, 4, 7])
-def test_reset_from_the_middle_clears_grads_and_highlight(page, app_url, taken):
-    expected = Expected.of(LECTURE)
-    open_app(page, app_url)
-    for _ in range(taken):
-        by_testid(page, "step").click()
-    check_position(page, expected, taken)
-    by_testid(page, "reset").click()
-    check_position(page, expected, 0)
+    by_testid(page, button).click()
+    check_position(page, expected, expected.total if button == "finish" else 0)
 
 
 def test_back_in_the_middle_then_step_again(page, app_url):
