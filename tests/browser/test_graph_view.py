@@ -392,3 +392,32 @@ def test_react_flow_never_measures_nodes_whose_size_python_declared(page, app_ur
     expect(page.locator('[data-testid="value-node"]')).to_have_count(1, timeout=TIMEOUT_MS)
     eventually(page, lambda: assert_that(page.evaluate("nodesObserved") > 0,
                                          "the count never sees React Flow's observer"))
+
+
+# Before the page's scripts: where each XPath search of the page starts, in or out of the
+# canvas. PyScript searches every element added to the document for `py-*` attributes.
+COUNT_XPATH_SEARCHES = """
+window.xpathSearches = {canvas: 0, elsewhere: 0};
+const evaluate = XPathExpression.prototype.evaluate;
+XPathExpression.prototype.evaluate = function (root, ...rest) {
+    const inCanvas = root?.closest?.('[data-testid="canvas"]');
+    xpathSearches[inCanvas ? 'canvas' : 'elsewhere'] += 1;
+    return evaluate.call(this, root, ...rest);
+};
+"""
+
+
+def test_pyscripts_document_observer_never_searches_the_canvas(page, app_url):
+    """boot.js hides the canvas from PyScript's MutationObserver (found by PyScript's
+    module in the stack that makes it), which ran an XPath search per element a graph
+    added (0.35 s at 2,000 nodes). Should PyScript make its observer another way, the
+    canvas is searched again and this fails."""
+    page.add_init_script(COUNT_XPATH_SEARCHES)
+    open_app(page, app_url)
+    before = page.evaluate("({...xpathSearches})")
+    expected = Expected.of(big_mlp_text())
+    enter_text(page, expected.text, expected, exact=False)
+    after = page.evaluate("({...xpathSearches})")
+    assert after["canvas"] == before["canvas"] == 0
+    # the count does see PyScript's searches: the Inputs panel's new rows are searched
+    assert after["elsewhere"] > before["elsewhere"]

@@ -182,8 +182,10 @@
   // PyScript watches the whole document for new Python script tags and py-* event
   // attributes added later, with an XPath query over every added element. The canvas
   // never holds either, and adds thousands of elements per graph: watching them cost a
-  // 2,000-node graph 0.35 s. PyScript's observer (known by where it is created) is
-  // shown every change except the canvas's.
+  // 2,000-node graph 0.35 s. PyScript has no option for it, so its observer (known by
+  // where it is created) is shown every change except the canvas's. Should PyScript make
+  // it elsewhere, tests/browser/test_graph_view.py's
+  // test_pyscripts_document_observer_never_searches_the_canvas fails.
   {
     const Native = globalThis.MutationObserver;
     const inCanvas = (node) => node.closest?.('[data-testid="canvas"]')
