@@ -31,6 +31,13 @@ def test_every_relative_link_leads_to_a_file(doc):
     assert not missing
 
 
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: str(doc.relative_to(REPO)))
+def test_every_path_a_doc_names_is_in_the_repository(doc):
+    named = re.findall(r"`((?:py|web|tests|bench|docs|examples|\.github|\.ci)/[^`\s*…]+)`",
+                       doc.read_text())
+    assert not [path for path in named if not (REPO / path).exists()]
+
+
 def test_the_layout_the_readme_draws_is_the_repositorys():
     block = README.read_text().split("## The repository", 1)[1].split("```")[1]
     for line in filter(str.strip, block.splitlines()):
