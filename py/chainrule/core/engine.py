@@ -1,210 +1,15 @@
-"""A scalar autodiff engine in the manner of micrograd, with one recipe per op.
+"""A scalar autodiff engine in the manner of micrograd: Values, backprop and forward mode.
 
-Every op is an `Op`: a display symbol, a forward function over the operands' data, a
-backward function giving each operand's gradient contribution from the upstream gradient,
-and a tangent function giving the result's tangent (forward mode) from the operands'
-tangents. The formulas are PyTorch's (float64, its reverse and its forward-mode AD), so
-special values (inf, nan, kinks) come out the same. Keeping forward and backward as data, not closures, lets the same graph be
-re-evaluated when an input changes and lets the stepper apply one contribution at a time.
+What each op computes, forward and backward, is its recipe in core/ops.py; a Value holds
+its op, not closures, so the same graph can be re-evaluated when an input changes and the
+stepper can apply one contribution at a time. The formulas are PyTorch's (float64, its
+reverse and its forward-mode AD), so special values (inf, nan, kinks) come out the same.
 """
 
 import math
-from typing import Callable, NamedTuple
 
-inf = math.inf
-nan = math.nan
-
-
-class Op(NamedTuple):
-    """One operation: `forward(*xs) -> out`, `backward(g, out, *xs) -> grads per operand`,
-    `tangent(out, *xs, *dxs) -> the result's tangent` (dxs: the operands' tangents), and
-    `why(*xs)`: why finite operands gave a result that is not (default: overflow)."""
-
-    symbol: str
-    forward: Callable[..., float]
-    backward: Callable[..., tuple]
-    tangent: Callable[..., float]
-    why: Callable[..., str] = None
-
-
-# IEEE-754 arithmetic: Python's float raises where C and PyTorch return inf or nan.
-
-def _div(a, b):
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if a == 0 or a != a:
-            return nan
-        return math.copysign(inf, a) * math.copysign(1.0, b)
-
-
-def _is_odd_integer(b):
-    return b.is_integer() and abs(b) < 2**53 and int(b) % 2 == 1
-
-
-def _pow(a, b):
-    try:
-        return math.pow(a, b)
-    except OverflowError:
-        return -inf if a < 0 and _is_odd_integer(b) else inf
-    except ValueError:
-        if a == 0:  # zero to a negative power
-            return -inf if math.copysign(1.0, a) < 0 and _is_odd_integer(b) else inf
-        return nan  # negative base, fractional exponent
-
-
-def _exp(a):
-    try:
-        return math.exp(a)
-    except OverflowError:
-        return inf
-
-
-def _log(a):
-    if a == 0:
-        return -inf
-    return math.log(a) if a > 0 or a != a else nan
-
-
-def _sqrt(a):
-    return math.sqrt(a) if a >= 0 or a != a else nan
-
-
-def _sin(a):
-    return math.sin(a) if math.isfinite(a) else nan
-
-
-def _cos(a):
-    return math.cos(a) if math.isfinite(a) else nan
-
-
-def _sigmoid(a):
-    # PyTorch's formula; below about -709.78 exp overflows and the result is exactly 0.
-    return 1.0 / (1.0 + _exp(-a))
-
-
-def _sign(a):
-    return 1.0 if a > 0 else -1.0 if a < 0 else 0.0  # sign(nan) is 0, as in torch.sgn
-
-
-def _maximum(a, b):
-    if a != a or b != b:
-        return nan
-    return a if a >= b else b
-
-
-def _minimum(a, b):
-    if a != a or b != b:
-        return nan
-    return a if a <= b else b
-
-
-def _pick_larger(g, a, b):
-    # torch.maximum: the larger operand takes the gradient; a tie splits it in half.
-    return (g / 2 if a == b else 0.0 if a < b else g,
-            g / 2 if a == b else 0.0 if a > b else g)
-
-
-def _pick_smaller(g, a, b):
-    return (g / 2 if a == b else 0.0 if a > b else g,
-            g / 2 if a == b else 0.0 if a < b else g)
-
-
-def _pow_value_backward(g, out, a, b):
-    # torch masks both gradients with where(): no 0 * inf = nan where the derivative is 0.
-    ga = 0.0 if b == 0 else g * (b * _pow(a, b - 1))
-    gb = g * (0.0 if (a == 0 and b >= 0) else out * _log(a))
-    return (ga, gb)
-
-
-def _why_div(a, b):
-    if b == 0:
-        return "0 / 0" if a == 0 else "division by 0"
-    return "overflow in /"
-
-
-def _why_pow(a, b):
-    if a == 0 and b < 0:
-        return "0 to a negative power"
-    if a < 0 and not b.is_integer():
-        return f"{a:g} to a fractional power"
-    return "overflow in **"
-
-
-def _pow_value_tangent(out, a, b, da, db):
-    # torch's forward mode runs the two backward formulas on the tangents and adds them.
-    return (0.0 if b == 0 else da * (b * _pow(a, b - 1))) + \
-        db * (0.0 if (a == 0 and b >= 0) else out * _log(a))
-
-
-def _choice_tangent(wins):
-    # torch.maximum/minimum: db + w·(da - db), w = 1 if a wins, 0 if b wins, ½ on a tie.
-    def tangent(out, a, b, da, db):
-        return db + (0.5 if a == b else 1.0 if wins(a, b) else 0.0) * (da - db)
-    return tangent
-
-
-#            symbol     forward     backward (grad per operand)     tangent (forward mode)
-ADD = Op("+", lambda a, b: a + b, lambda g, out, a, b: (g, g),
-         lambda out, a, b, da, db: da + db)
-SUB = Op("-", lambda a, b: a - b, lambda g, out, a, b: (g, -g),
-         lambda out, a, b, da, db: da - db)
-MUL = Op("*", lambda a, b: a * b, lambda g, out, a, b: (g * b, g * a),
-         lambda out, a, b, da, db: da * b + a * db)
-DIV = Op("/", _div, lambda g, out, a, b: (_div(g, b), -g * _div(_div(a, b), b)),
-         lambda out, a, b, da, db: _div(da - db * out, b), _why_div)
-NEG = Op("neg", lambda a: -a, lambda g, out, a: (-g,), lambda out, a, da: -da)
-# `b = a` names a value again: its own node, one step of ∂b/∂a = 1, so `b` is seen.
-IDENTITY = Op("=", lambda a: a, lambda g, out, a: (g,), lambda out, a, da: da)
-POW = Op("**", _pow, _pow_value_backward, _pow_value_tangent, _why_pow)
-EXP = Op("exp", _exp, lambda g, out, a: (g * out,), lambda out, a, da: da * out)
-LOG = Op("log", _log, lambda g, out, a: (_div(g, a),), lambda out, a, da: _div(da, a),
-         lambda a: f"log of {a:g}")
-# (1 - t)(1 + t) rather than 1 - t*t: PyTorch's kernel rounds once there, and near
-# saturation the extra rounding of t*t shows in the ninth digit.
-TANH = Op("tanh", math.tanh, lambda g, out, a: (g * ((1 - out) * (1 + out)),),
-          lambda out, a, da: da * ((1 - out) * (1 + out)))
-RELU = Op("relu", lambda a: 0.0 if a < 0 else a, lambda g, out, a: (0.0 if a <= 0 else g,),
-          lambda out, a, da: 0.0 if a <= 0 else da)
-SIGMOID = Op("sigmoid", _sigmoid, lambda g, out, a: (g * (1 - out) * out,),
-             lambda out, a, da: da * (1 - out) * out)
-SQRT = Op("sqrt", _sqrt, lambda g, out, a: (_div(g, 2 * out),),
-          lambda out, a, da: _div(da, 2 * out), lambda a: f"sqrt of {a:g}")
-SIN = Op("sin", _sin, lambda g, out, a: (g * _cos(a),), lambda out, a, da: da * _cos(a))
-COS = Op("cos", _cos, lambda g, out, a: (g * -_sin(a),), lambda out, a, da: da * -_sin(a))
-ABS = Op("abs", abs, lambda g, out, a: (g * _sign(a),), lambda out, a, da: da * _sign(a))
-MAXIMUM = Op("max", _maximum, lambda g, out, a, b: _pick_larger(g, a, b),
-             _choice_tangent(lambda a, b: a > b))
-MINIMUM = Op("min", _minimum, lambda g, out, a, b: _pick_smaller(g, a, b),
-             _choice_tangent(lambda a, b: a < b))
-
-
-def _format_exponent(c):
-    return str(int(c)) if c.is_integer() and abs(c) < 1e15 else repr(c)
-
-
-def _pow_constant(a, c):
-    # PyTorch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x), which differ from C's
-    # pow at -0.0 and -inf; the backward pass goes through the same path for c - 1.
-    if c == 0.5:
-        return _sqrt(a)
-    if c == -0.5:
-        return _div(1.0, _sqrt(a))
-    return _pow(a, c)
-
-
-def power_op(c):
-    """`x ** c` for a constant c: the exponent is part of the op, not a node of the graph."""
-    def backward(g, out, a):
-        return (0.0 if c == 0 else g * (c * _pow_constant(a, c - 1)),)
-
-    def tangent(out, a, da):
-        return 0.0 if c == 0 else da * (c * _pow_constant(a, c - 1))
-    return Op(f"**{_format_exponent(c)}", lambda a: _pow_constant(a, c), backward, tangent,
-              lambda a: _why_pow(a, c))
-
-
-POW_TWO = power_op(2.0)
+from .ops import (ABS, ADD, COS, DIV, EXP, IDENTITY, LOG, MAXIMUM, MINIMUM, MUL, NEG, POW, RELU,
+                  SIGMOID, SIN, SQRT, SUB, TANH, power_op)
 
 
 class Value:
@@ -338,6 +143,11 @@ class Value:
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+def apply(op, *operands):
+    """A node of `op` over the Values `operands`: what the language makes of a call."""
+    return Value(op.forward(*[p.data for p in operands]), "", operands, op)
 
 
 def seed_tangents(order, wrt):

@@ -1,34 +1,17 @@
-"""Words and numbers for one step: each op's recipe, its local derivatives, its tangent rule."""
+"""Words and numbers for one step: an op's recipe, its local derivatives, its tangent rule,
+written from what the op's entry in core/ops.py says about it."""
 
-import math
 import re
 import unicodedata
 
-
-def fmt(x):
-    """A number as a learner reads it: 6, -3, 0.7071, 1.5e+10, inf, nan."""
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.4g}"
-
-
-INFIX = {"+": " + ", "-": " - ", "*": "·", "/": "/", "**": "**"}
-# The same with numbers: × where two numbers would otherwise touch.
-NUMERIC_INFIX = {"+": " + ", "-": " - ", "*": " × ", "/": " / ", "**": "**"}
+from .numbers import code_number, fmt
+from .ops import ATOM, SIGN
 
 
 def display_name(v, limit=24):
     """A node's label (whole, however long: the canvas cuts it), or for an unnamed node
     the expression that made it (if short)."""
     return v.label or _text(v, limit) or "(…)"
-
-
-PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
-ATOM = 5
 
 
 def _text(v, budget):
@@ -43,7 +26,7 @@ def _text_and_precedence(v, budget):
         return (v.label, ATOM) if len(v.label) <= budget else None
     if v.is_leaf:
         text = fmt(v.data)
-        return text, (3 if text.startswith("-") else ATOM)
+        return text, (SIGN if text.startswith("-") else ATOM)
     if budget <= 2:
         return None
     parts = []
@@ -52,53 +35,47 @@ def _text_and_precedence(v, budget):
         if built is None:
             return None
         parts.append(built)
-    text, mine = _compose(v.op, parts, INFIX)
+    text, mine = _compose(v._op, parts)
     return (text, mine) if len(text) <= budget else None
 
 
-def _compose(symbol, parts, infix):
-    """(text, precedence) of op `symbol` applied to [(operand text, its precedence)]."""
-    op = "**" if symbol.startswith("**") else symbol
-    mine = PRECEDENCE.get(op, ATOM)
+def _compose(op, parts, numbers=False):
+    """(text, precedence) of `op` applied to [(operand text, its precedence)]."""
+    if op.precedence is None:  # `b = a` names a value again: its recipe is the operand itself
+        return parts[0]
+    mine = op.precedence
     texts = []
     for k, (part, theirs) in enumerate(parts):
-        tighter_needed = (op in ("-", "/") and k == 1) or (op == "**" and k == 0)
-        if mine != ATOM and (theirs < mine or (theirs == mine and tighter_needed)):
+        if mine != ATOM and (theirs < mine or (theirs == mine and k == op.keeps_parentheses)):
             part = f"({part})"
         texts.append(part)
-    if op == "=":  # `b = a` names a value again: its recipe is the operand itself
-        return parts[0]
-    if op in infix and len(texts) == 2:
-        text = infix[op].join(texts)
-    elif op == "**":
-        text = f"{texts[0]}**{symbol[2:]}"
-    elif op == "neg":
-        text = f"-{texts[0]}"
-    else:
-        text = f"{op}({', '.join(texts)})"
-    return text, mine
+    return (op.shown_numbers if numbers else op.shown).format(*texts), mine
 
 
 def recipe(result):
     """How an operator makes its result, with the operands' names: a·b, tanh(n), x**2."""
     parts = [_text_and_precedence(p, 24) or ("(…)", ATOM) for p in result.parents]
-    return _compose(result.op, parts, INFIX)[0]
+    return _compose(result._op, parts)[0]
 
 
 def recipe_numbers(result):
     """The same with the operands' numbers: 2 × -3, tanh(0.8814), (-2)**2."""
-    op = result.op
+    template = result._op.shown_numbers
     parts = []
     for k, p in enumerate(result.parents):
         text = fmt(p.data)
-        negative = text.startswith("-")
-        # -3 needs no parentheses after × or as a function's argument, but 2 - (-3),
-        # (-2)**2 and -(-3) read wrongly without them.
-        if negative and (op.startswith("**") and k == 0 or op == "neg" or
-                         op in ("+", "-") and k == 1):
+        if text.startswith("-") and _reads_wrongly_negative(template, k):
             text = f"({text})"
         parts.append((text, ATOM))
-    return _compose(op, parts, NUMERIC_INFIX)[0]
+    return _compose(result._op, parts, numbers=True)[0]
+
+
+def _reads_wrongly_negative(template, k):
+    """True where a negative number in slot k of a recipe reads wrongly without parentheses:
+    after a sign, 2 - (-3) and -(-3), or raised to a power, (-2)**2. After × or as a
+    function's argument, -3 needs none."""
+    before, _, after = template.partition("{%d}" % k)
+    return before.rstrip().endswith(("+", "-")) or after.startswith("**")
 
 
 def is_name(text):
@@ -125,77 +102,14 @@ def _paren(number_text):
     return f"({number_text})" if number_text.startswith("-") else number_text
 
 
-def _relu_rule(data, k):
-    return "1 if {a} > 0 else 0", "{a} > 0" if data[0] > 0 else "{a} ≤ 0"
-
-
-def _choice_rule(word):
-    # max/min: the winner gets the gradient, a tie splits it in half.
-    def rule(data, k):
-        mine, other = ("{a}", "{b}") if k == 0 else ("{b}", "{a}")
-        x, y = data[k], data[1 - k]
-        relation = "=" if x == y else (">" if x > y else "<")
-        return f"1 if {mine} is the {word}, ½ on a tie, else 0", f"{mine} {relation} {other}"
-    return rule
-
-
-def _same(symbolic, numeric):
-    return lambda data, k: (symbolic, numeric)
-
-
-def _per_operand(*rules):
-    return lambda data, k: rules[k]
-
-
-# op symbol -> rule(data, k): for operand k, the derivative written with the operands'
-# names ({a}, {b}; {a_} where no parentheses are needed) and the same with their numbers
-# ({a}, {b}; {A}, {B} in parentheses when negative; {out}, {OUT} for the result; {B1} for
-# b - 1). Powers are written as in the language: a**2.
-RULES = {
-    "+": _same("1", "1"),
-    "-": _per_operand(("1", "1"), ("-1", "-1")),
-    "*": _per_operand(("{b}", "{b}"), ("{a}", "{a}")),
-    "/": _per_operand(("1/{b}", "1/{B}"), ("-{a}/{b}**2", "-{A}/{B}**2")),
-    "neg": _same("-1", "-1"),
-    "=": _same("1", "1"),
-    "**": _per_operand(("{b}·{a}**({b} - 1)", "{B}·{A}**{B1}"),
-                       ("{a}**{b}·ln({a_})", "{OUT}·ln({a})")),
-    "exp": _same("exp({a_})", "exp({a})"),
-    "log": _same("1/{a}", "1/{A}"),
-    "tanh": _same("1 - tanh({a_})**2", "1 - {OUT}**2"),
-    "relu": _relu_rule,
-    "sigmoid": _same("σ({a_})·(1 - σ({a_}))", "{OUT}·(1 - {OUT})"),
-    "sqrt": _same("1/(2·√{a})", "1/(2·{OUT})"),
-    "sin": _same("cos({a_})", "cos({a})"),
-    "cos": _same("-sin({a_})", "-sin({a})"),
-    "abs": _same("sign({a_})", "sign({a})"),
-    "max": _choice_rule("larger"),
-    "min": _choice_rule("smaller"),
-}
-
-
-def _constant_power_rule(c, name, number):
-    """d(a**c)/da written as simply as it reads: 2·o, not 2·o**1."""
-    if c == 0:
-        return "0", "0"
-    if c == 1:
-        return "1", "1"
-    if c == 2:
-        return f"2·{name}", f"2·{number}"
-    return f"{fmt(c)}·{name}**{fmt(c - 1)}", f"{fmt(c)}·{number}**{fmt(c - 1)}"
-
-
 def local_rule(result, k):
     """(symbolic, numeric) for ∂result/∂operand k, e.g. ('1 - tanh(n)**2', '1 - 0.7071**2')."""
     data = [p.data for p in result.parents]
     names = [display_name(p) for p in result.parents]
     numbers = [fmt(x) for x in data]
     out = fmt(result.data)
-    op = result.op
-    if op.startswith("**") and op != "**":  # constant exponent c, kept in the op symbol
-        return _constant_power_rule(float(op[2:]), _powered(names[0]), _paren(numbers[0]))
-    symbolic, numeric = RULES[op](data, k)
-    return (symbolic.format(a=_powered(names[0]) if op == "**" else wrapped(names[0]),
+    symbolic, numeric = result._op.derivative(data, k)
+    return (symbolic.format(a=wrapped(names[0]), base=_powered(names[0]),
                             b=wrapped(names[-1]), a_=names[0]),
             numeric.format(a=numbers[0], b=numbers[-1], A=_paren(numbers[0]),
                            B=_paren(numbers[-1]), B1=_paren(fmt(data[-1] - 1)), out=out,
@@ -218,41 +132,9 @@ def local_name(result, k, top):
     return f"∂{wrapped(res)}/∂{operand}"
 
 
-# micrograd's _backward, per op and operand: the local derivative as code over the nodes'
-# names ({a}, {b} the operands, {out} the result), as in the lecture's engine.py.
-CODE = {
-    "+": ("1.0", "1.0"),
-    "-": ("1.0", "-1.0"),
-    "*": ("{b}.data", "{a}.data"),
-    "/": ("(1 / {b}.data)", "(-{a}.data / {b}.data**2)"),
-    "neg": ("-1.0",),
-    "=": ("1.0",),
-    "**": ("({b}.data * {a}.data**({b}.data - 1))", "({out}.data * math.log({a}.data))"),
-    "exp": ("{out}.data",),
-    "log": ("(1 / {a}.data)",),
-    "tanh": ("(1 - {out}.data**2)",),
-    "relu": ("({out}.data > 0)",),
-    "sigmoid": ("({out}.data * (1 - {out}.data))",),
-    "sqrt": ("(0.5 / {out}.data)",),
-    "sin": ("math.cos({a}.data)",),
-    "cos": ("-math.sin({a}.data)",),
-    "abs": ("sign({a}.data)",),
-    "max": ("(0.5 if {a}.data == {b}.data else float({a}.data > {b}.data))",
-            "(0.5 if {a}.data == {b}.data else float({b}.data > {a}.data))"),
-    "min": ("(0.5 if {a}.data == {b}.data else float({a}.data < {b}.data))",
-            "(0.5 if {a}.data == {b}.data else float({b}.data < {a}.data))"),
-}
-
-
 def code_name(v, role):
     """A node as a Python name: its label when it is one, else its role in the op."""
     return v.label if is_name(v.label) else role
-
-
-def code_number(x):
-    """A number as Python prints a float, shortened: 0.0, -3.0, 0.7071, inf."""
-    text = fmt(x)
-    return text + ".0" if text.lstrip("-").isdigit() else text
 
 
 def local_code(result, k):
@@ -260,13 +142,7 @@ def local_code(result, k):
     ps = result.parents
     names = {"a": code_name(ps[0], "self"), "b": code_name(ps[-1], "other"),
              "out": code_name(result, "out")}
-    op = result.op
-    if op.startswith("**") and op != "**":
-        c = float(op[2:])
-        if c - 1 == 1:
-            return f"({code_number(c)} * {names['a']}.data)"
-        return f"({code_number(c)} * {names['a']}.data**{code_number(c - 1)})"
-    return CODE[op][k].format(**names)
+    return result._op.code[k].format(**names)
 
 
 def dotted(name):

@@ -13,18 +13,11 @@ import unicodedata
 import warnings
 from dataclasses import dataclass, field
 
-from .engine import Value, maximum, minimum
+from .engine import Value, apply
+from .ops import FUNCTIONS, OPS
 
 MAX_SOURCE_CHARS = 20_000
 MAX_GRAPH_NODES = 5_000
-
-UNARY_FUNCTIONS = {
-    "exp": Value.exp, "log": Value.log, "tanh": Value.tanh, "relu": Value.relu,
-    "sigmoid": Value.sigmoid, "sqrt": Value.sqrt, "sin": Value.sin, "cos": Value.cos,
-    "abs": Value.abs,
-}
-BINARY_FUNCTIONS = {"max": maximum, "min": minimum, "pow": lambda a, b: a ** b}
-FUNCTIONS = {**UNARY_FUNCTIONS, **BINARY_FUNCTIONS}
 
 
 def name_problem(text):
@@ -43,13 +36,10 @@ def name_problem(text):
         return f"'{text}' is a function of the language"
     return ""
 
-BINARY_OPERATORS = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a ** b,
-}
+# Python's operators the language takes, and the symbol of the op each makes (the functions
+# it calls by name are the ops' names: FUNCTIONS).
+BINARY_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+NEGATION = "neg"
 
 # What the user wrote, in words, for constructs the language refuses.
 CONSTRUCT_NAMES = {
@@ -345,15 +335,15 @@ class _Builder:
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):
                 return args[0]
-            return self.made(node, -args[0])
+            return self.made(node, apply(OPS[NEGATION], args[0]))
         if isinstance(node, ast.BinOp):
             if len(args) == 1:  # x ** <number>: the exponent belongs to the op
                 return self.made(node, args[0] ** _number(node.right))
-            return self.made(node, BINARY_OPERATORS[type(node.op)](*args))
-        name = node.func.id
-        if name == "pow" and len(args) == 1:
+            return self.made(node, apply(OPS[BINARY_OPERATORS[type(node.op)]], *args))
+        op = FUNCTIONS[node.func.id]
+        if len(args) < op.arity:  # pow(x, <number>): as x ** <number>
             return self.made(node, args[0] ** _number(node.args[1]))
-        return self.made(node, FUNCTIONS[name](*args))
+        return self.made(node, apply(op, *args))
 
     def made(self, node, value):
         self.count(2, node)  # the result node and its operator node
@@ -397,7 +387,8 @@ def _binary_children(builder, node):
     if type(node.op) not in BINARY_OPERATORS:
         symbol = OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)
         raise builder.error(node, f"the operator '{symbol}' is not available "
-                                  f"(use + - * / **): {builder.quote(node)}")
+                                  f"(use {' '.join(BINARY_OPERATORS.values())}): "
+                                  f"{builder.quote(node)}")
     if isinstance(node.op, ast.Pow) and _number(node.right) is not None:
         return [node.left]
     return [node.left, node.right]
@@ -417,11 +408,12 @@ def _call_children(builder, node):
     for arg in node.args:
         if isinstance(arg, ast.Starred):
             raise builder.refuse(arg)
-    wanted = 1 if name in UNARY_FUNCTIONS else 2
+    op = FUNCTIONS[name]
+    wanted = op.arity
     if len(node.args) != wanted:
         raise builder.error(node, f"{name}() takes {wanted} argument{'s' * (wanted > 1)}, "
                                   f"got {len(node.args)}: {builder.quote(node)}")
-    if name == "pow" and _number(node.args[1]) is not None:
+    if op.symbol == "**" and _number(node.args[1]) is not None:
         return [node.args[0]]
     return list(node.args)
 

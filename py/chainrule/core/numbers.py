@@ -1,4 +1,4 @@
-"""Numbers as people type them and as program text writes them back.
+"""Numbers as people type them, as program text writes them back, as explanations show them.
 
 An input's number is always finite: what a user types is read here (with a clear message for
 what is not a number), and a float is written back as the shortest literal that reads back
@@ -34,3 +34,20 @@ def literal_text(x):
     if x == int(x) and abs(x) < 1e16 and not (x == 0 and math.copysign(1, x) < 0):
         return str(int(x))
     return repr(x)
+
+
+def fmt(x):
+    """A number as a learner reads it: 6, -3, 0.7071, 1.5e+10, inf, nan."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.4g}"
+
+
+def code_number(x):
+    """A number as Python prints a float, shortened: 0.0, -3.0, 0.7071, inf."""
+    text = fmt(x)
+    return text + ".0" if text.lstrip("-").isdigit() else text

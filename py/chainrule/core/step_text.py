@@ -2,7 +2,8 @@
 the forward pass's recipe and arithmetic, forward mode's tangent rule, backprop's chain rule
 with the micrograd line that runs."""
 
-from .explain import display_name, dotted, fmt, wrapped
+from .explain import display_name, dotted, wrapped
+from .numbers import fmt
 
 
 def step_blocks(session):

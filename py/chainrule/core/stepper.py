@@ -13,9 +13,10 @@ from collections import Counter
 from typing import NamedTuple, Optional
 
 from .engine import Value, seed_tangents
-from .explain import (code_name, code_number, display_name, dotted, fmt, local_code, local_name,
-                      local_rule, recipe, recipe_numbers, tangent_terms, wrapped)
+from .explain import (code_name, display_name, dotted, local_code, local_name, local_rule, recipe,
+                      recipe_numbers, tangent_terms, wrapped)
 from .ids import node_ids, operand_edge_id, operator_id, result_edge_id
+from .numbers import code_number, fmt
 
 
 class Step(NamedTuple):

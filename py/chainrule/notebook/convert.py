@@ -13,7 +13,8 @@ import numbers
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..core.engine import ADD, DIV, EXP, LOG, MUL, RELU, SIGMOID, SUB, TANH, Value, power_op
+from ..core.engine import Value
+from ..core.ops import ADD, DIV, EXP, LOG, MUL, RELU, SIGMOID, SUB, TANH, power_op
 from ..core.expr import ExprError, Program, parse
 from ..state.session import is_empty
 

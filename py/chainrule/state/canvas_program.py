@@ -11,63 +11,26 @@ keys that are not identifiers (`#1`), so they never collide with a name and are 
 back inline. Operators are keyed `o1`, `o2`, ...
 """
 
-import math
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..core.expr import FUNCTIONS, name_problem
 from ..core.numbers import literal_text
-
-# symbol -> (template over operand texts, operand labels or None when the order is free)
-BINARY_OPS = {
-    "+": ("{0} + {1}", None),
-    "-": ("{0} - {1}", ("minuend", "subtrahend")),
-    "*": ("{0} * {1}", None),
-    "/": ("{0} / {1}", ("numerator", "denominator")),
-    "**": ("{0} ** {1}", ("base", "exponent")),
-    "max": ("max({0}, {1})", None),
-    "min": ("min({0}, {1})", None),
-}
-UNARY_OPS = {"neg": ("-{0}", None),
-             **{name: (f"{name}({{0}})", None) for name in
-                ("exp", "log", "tanh", "relu", "sigmoid", "sqrt", "sin", "cos", "abs")}}
-PALETTE = (*BINARY_OPS, *UNARY_OPS)
-ALIAS = "="  # `b = a`: not in the palette (connect the value itself), but read and written
-OP_TITLES = {"neg": "negate", "**": "power", "max": "maximum", "min": "minimum"}
+from ..core.ops import OP_TITLES, OPS, PALETTE, op_for  # noqa: F401 (the page's palette)
 
 
 def op_arity(symbol):
-    if symbol in BINARY_OPS:
-        return 2
-    if symbol in UNARY_OPS or symbol == ALIAS or _constant_exponent(symbol) is not None:
-        return 1
-    raise ValueError(f"unknown operator {symbol!r}")
+    """How many operand slots the operator `symbol` has; ValueError for an unknown one."""
+    return op_for(symbol).arity
 
 
 def port_labels(symbol):
     """Names of the operand slots of a non-commutative op, else None."""
-    return BINARY_OPS.get(symbol, (None, None))[1]
-
-
-def _constant_exponent(symbol):
-    """The c of an `x ** c` op written with a number (the exponent is part of the op)."""
-    if not symbol.startswith("**") or symbol == "**":
-        return None
-    try:
-        c = float(symbol[2:])
-    except ValueError:
-        return None
-    return c if math.isfinite(c) else None
+    return OPS[symbol].ports if symbol in OPS else None
 
 
 def _template(symbol):
-    if symbol in BINARY_OPS:
-        return BINARY_OPS[symbol][0]
-    if symbol in UNARY_OPS:
-        return UNARY_OPS[symbol][0]
-    if symbol == ALIAS:
-        return "{0}"
-    return "{0} ** " + _atom(literal_text(_constant_exponent(symbol)))
+    return op_for(symbol).written
 
 
 def _atom(text):

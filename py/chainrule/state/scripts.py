@@ -9,11 +9,7 @@ and printing each input's gradient, so its output can be checked against the pag
 import ast
 import math
 
-from ..core.expr import UNARY_FUNCTIONS
-
-# PyTorch and chainrule both call the two-argument functions maximum and minimum, and
-# every one-argument function by the name the expression language uses.
-BINARY_FUNCTIONS = {"max": "maximum", "min": "minimum"}
+from ..core.ops import FUNCTIONS
 
 
 def pytorch_script(program, tangent=""):
@@ -28,8 +24,8 @@ def pytorch_script(program, tangent=""):
                f"{torch}.set_default_dtype({torch}.float64)", "", "",
                f"def {helper}(x):",
                f"    return x if isinstance(x, {torch}.Tensor) else {torch}.tensor(float(x))"]
-    prelude += _functions(_called(program), helper, lambda f, x: f"{torch}.{f}({x})",
-                          lambda f, a, b: f"{torch}.{f}({a}, {b})")
+    prelude += _functions(_called(program), helper, lambda op, x: f"{torch}.{op.torch}({x})",
+                          lambda op, a, b: f"{torch}.{op.torch}({a}, {b})")
     jvp = (lambda statements, output: _jvp_lines(program, statements, output, tangent, torch)) \
         if tangent else None
     return _script(program, prelude,
@@ -44,28 +40,32 @@ def python_script(program):
     value = _free_name("Value", names)
     called = _called(program)
     imports = ["Value" if value == "Value" else f"Value as {value}"]
-    imports += [BINARY_FUNCTIONS[f] for f in BINARY_FUNCTIONS if f in called]
+    imports += [op.torch for name, op in FUNCTIONS.items()
+                if name in called and op.arity == 2 and op.torch]
     prelude = ["# The graph in plain Python with chainrule: prints each input's grad.",
                f"from chainrule import {', '.join(imports)}", "", "",
                f"def {helper}(x):",
                f"    return x if isinstance(x, {value}) else {value}(float(x))"]
-    prelude += _functions(called, helper, lambda f, x: f"{x}.{f}()",
-                          lambda f, a, b: f"{f}({a}, {b})")
+    prelude += _functions(called, helper, lambda op, x: f"{x}.{op.name}()",
+                          lambda op, a, b: f"{op.torch}({a}, {b})")
     return _script(program, prelude,
                    lambda name, x: f"{name} = {value}({x}, label={name!r})",
                    lambda x: f"{x}.grad")
 
 
 def _functions(called, helper, unary, binary):
-    """A `def` for each function called, taking numbers or `helper`'s type."""
+    """A `def` for each function called, taking numbers or `helper`'s type. A one-operand
+    function is PyTorch's function of its `torch` name and Value's method of its own name;
+    one of two is the function of its `torch` name in both (maximum), or, with none, the
+    language's operator (pow(a, b) is a ** b)."""
     defs = []
     for name in called:
-        if name in UNARY_FUNCTIONS:
-            defs += ["", "", f"def {name}(x):", f"    return {unary(name, f'{helper}(x)')}"]
+        op = FUNCTIONS[name]
+        if op.arity == 1:
+            defs += ["", "", f"def {name}(x):", f"    return {unary(op, f'{helper}(x)')}"]
         else:
-            engine = BINARY_FUNCTIONS.get(name)
-            body = (binary(engine, f"{helper}(a)", f"{helper}(b)") if engine
-                    else f"{helper}(a) ** b")
+            body = (binary(op, f"{helper}(a)", f"{helper}(b)") if op.torch
+                    else op.written.format(f"{helper}(a)", "b"))
             defs += ["", "", f"def {name}(a, b):", f"    return {body}"]
     return defs
 

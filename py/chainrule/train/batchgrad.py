@@ -8,7 +8,7 @@ to rounding (tests/test_training.py checks both against `Trainer.loss()` and PyT
 
 import math
 
-from ..core.engine import POW_TWO
+from ..core.ops import POW_TWO
 
 
 def weights(model):
