@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from .numbers import code_number, fmt
-from .ops import ATOM, SIGN
+from .op_spec import ATOM, SIGN
 
 
 def display_name(v, limit=24):

@@ -1,7 +1,7 @@
 """Every op, declared once: what it computes, its derivatives, how it is written and explained.
 
 micrograd's engine.py gives each op one recipe: its forward and its `_backward`. Here each
-op is one `Op` in the table `OPS`, and the rest of chainrule reads it from there:
+op is one `Op` (core/op_spec.py) in the table `OPS`, and the rest of chainrule reads it there:
 - core/engine.py: Value's operators and methods (`a + b`, `a.tanh()`) make nodes of these
   ops; backprop calls their `backward`, forward mode their `tangent`;
 - core/expr.py: the functions the language accepts (`FUNCTIONS`), with their arity;
@@ -15,10 +15,21 @@ How to add an op (softplus(x) = log(1 + exp(x)) as the example):
 1. Declare it below, next to its kin. `function(...)` makes an op the language calls by
    name, like tanh(x) or max(a, b) (the number of `code` lines is its arity):
 
+       def _softplus(a):  # PyTorch's: x itself past 20
+           return a if a > 20 else math.log1p(exp(a))
+
+
+       def _softplus_slope(g, a):  # PyTorch's softplus_backward: g·z/(z + 1), z = exp(x)
+           if a > 20:
+               return g
+           z = exp(a)
+           return g * z / (z + 1)
+
+
        SOFTPLUS = function(
-           "softplus", lambda a: ieee.log(1.0 + ieee.exp(a)),
-           backward=lambda g, out, a: (g * ieee.sigmoid(a),),
-           tangent=lambda out, a, da: da * ieee.sigmoid(a),
+           "softplus", _softplus,
+           backward=lambda g, out, a: (_softplus_slope(g, a),),
+           tangent=lambda out, a, da: _softplus_slope(da, a),
            derivative=same("σ({a_})", "σ({a})"),
            code=("(1 / (1 + math.exp(-{a}.data)))",),
            torch="nn.functional.softplus")
@@ -52,81 +63,25 @@ How to add an op (softplus(x) = log(1 + exp(x)) as the example):
 3. For Python callers (and the page's Python script): a method on Value in
    core/engine.py, `def softplus(self): return self._unary(SOFTPLUS)`.
 4. Check it against PyTorch: add it to UNARY (or BINARY) in tests/test_engine_torch.py
-   and to TORCH_UNARY (TORCH_BINARY) in tests/torch_oracle.py; tests/test_tangents.py and
-   tests/test_properties.py take it from there, and tests/test_ops.py fails until every
-   op of the table is in those lists.
+   (per op, special values; tests/test_tangents.py takes its ops from there), to
+   TORCH_UNARY (TORCH_BINARY) in tests/torch_oracle.py and, if the language calls it by
+   name, to UNARY_FNS (BINARY_FNS) in tests/test_properties.py (random programs).
+   tests/test_ops.py fails until every op of the table is in those lists.
 
-`register` adds an op at run time (tests/test_ops.py registers a throwaway `cube`); the
-indexes `FUNCTIONS`, `PALETTE` and `OP_TITLES` follow the table.
+`register` adds an op at run time: tests/test_ops.py runs the example above as written and
+sees softplus parse, step, explain and join the palette. The indexes `FUNCTIONS`, `PALETTE`
+and `OP_TITLES` follow the table.
 """
 
 import math
 from contextlib import contextmanager
-from typing import Callable, NamedTuple, Optional
 
 from . import ieee
 from .ieee import cos, divide, exp, log, power, sign, sin, sqrt
 from .numbers import code_number, fmt, literal_text
+from .op_spec import POWER, PRODUCT, SIGN, SUM, function, operator, per_operand, same
 
-# How tightly a recipe binds, for parentheses: a + b·c, (a + b)·c, -a**2, tanh(a + b).
-SUM, PRODUCT, SIGN, POWER, ATOM = 1, 2, 3, 4, 5
-
-
-class Op(NamedTuple):
-    """One operation and everything chainrule says about it (see the module's docstring)."""
-
-    symbol: str  # its key and the operator node's text: "+", "tanh", "**"
-    forward: Callable[..., float]  # (*data) -> out
-    backward: Callable[..., tuple]  # (g, out, *data) -> a contribution per operand
-    tangent: Callable[..., float]  # (out, *data, *tangents) -> the result's tangent
-    derivative: Callable[..., tuple]  # (data, k) -> (named, numbered) text of ∂out/∂operand k
-    code: tuple  # per operand: the local derivative in micrograd's _backward
-    name: str = ""  # the function's name in the language ("" if only written with a sign)
-    shown: str = ""  # the recipe with names, over {0}, {1}: "{0}·{1}"
-    shown_numbers: str = ""  # the recipe with numbers: "{0} × {1}"
-    precedence: Optional[int] = ATOM  # None: reads as its operand (`b = a`)
-    keeps_parentheses: Optional[int] = None  # the operand parenthesized at equal precedence
-    written: str = ""  # how program text writes it: "{0} * {1}"
-    ports: Optional[tuple] = None  # the canvas's operand slot names, when the order matters
-    title: str = ""  # the palette button's word
-    palette: bool = True  # offered on the canvas's palette
-    torch: str = ""  # PyTorch's function ("" when the script writes `written`)
-    why: Optional[Callable[..., str]] = None  # (*data) -> why finite operands gave inf/nan
-
-    @property
-    def arity(self):
-        return len(self.code)
-
-
-def function(name, forward, backward, tangent, derivative, code, *, torch=None, ports=None,
-             title=None, why=None):
-    """An op the language calls by name: name(a) or name(a, b)."""
-    call = f"{name}({', '.join('{%d}' % k for k in range(len(code)))})"
-    return Op(name, forward, backward, tangent, derivative, tuple(code), name, call, call,
-              ATOM, None, call, ports, title or name, True, name if torch is None else torch,
-              why)
-
-
-def operator(symbol, forward, backward, tangent, derivative, code, *, shown, written,
-             precedence, shown_numbers=None, keeps_parentheses=None, name="", ports=None,
-             title=None, palette=True, why=None):
-    """An op written with a sign: a + b, -a, a ** b."""
-    return Op(symbol, forward, backward, tangent, derivative, tuple(code), name, shown,
-              shown_numbers or shown, precedence, keeps_parentheses, written, ports,
-              title or symbol, palette, "", why)
-
-
-# The local derivative's text -----------------------------------------------------------
-
-def same(named, numbered):
-    """The same text for every operand."""
-    return lambda data, k: (named, numbered)
-
-
-def per_operand(*texts):
-    """A (named, numbered) pair per operand."""
-    return lambda data, k: texts[k]
-
+# Texts and formulas some ops share ----------------------------------------------------
 
 def _relu_derivative(data, k):
     return "1 if {a} > 0 else 0", "{a} > 0" if data[0] > 0 else "{a} ≤ 0"
@@ -141,8 +96,6 @@ def _choice_derivative(word):
         return f"1 if {mine} is the {word}, ½ on a tie, else 0", f"{mine} {relation} {other}"
     return derivative
 
-
-# Formulas shared by several ops ---------------------------------------------------------
 
 def _pick_larger(g, out, a, b):
     # torch.maximum: the larger operand takes the gradient; a tie splits it in half.
