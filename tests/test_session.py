@@ -1,7 +1,8 @@
 import pytest
 
 from chainrule import ExprError, parse
-from chainrule.state.session import Session, cell_text
+from chainrule.state.session import Session
+from chainrule.view.cells import cell_text
 from dagre_node import run_dagre
 
 LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"

@@ -20,7 +20,8 @@ from chainrule import ExprError, parse
 from chainrule.state.canvas_edit import CanvasEditor
 from chainrule.view.layered import layered_layout
 from chainrule.state.scripts import python_script, pytorch_script
-from chainrule.state.session import Session, not_finite_notice
+from chainrule.state.session import Session
+from chainrule.view.cells import not_finite_notice
 from chainrule.view.wire import dumps, loads, number, number_text
 
 # Numbers that take the ops over their edges: overflow (1e300 * 1e300), underflow,

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from chainrule import parse
 from chainrule.core.ids import node_ids
-from chainrule.state.session import cell_text, not_finite_notice
+from chainrule.view.cells import cell_text, not_finite_notice
 from chainrule.state.share import SharedState, encode
 from harness import wait_for_state
 from pages import (

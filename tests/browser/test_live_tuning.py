@@ -6,7 +6,7 @@ number (pages.Expected), never from numbers copied into the tests.
 
 from playwright.sync_api import expect
 
-from chainrule.state.session import cell_text
+from chainrule.view.cells import cell_text
 from harness import wait_for_state
 from pages import (
     LECTURE, TIMEOUT_MS, Expected, assert_that, by_testid, check_graph, eventually, expect_counter,

@@ -8,7 +8,7 @@ explanation and the buttons. Finish is compared with PyTorch too.
 import pytest
 from playwright.sync_api import expect
 
-from chainrule.core.explain import fmt
+from chainrule.core.numbers import fmt
 from chainrule.state.presets import PRESETS
 from pages import (
     LECTURE, SETTLE_MS, TIMEOUT_MS, Expected, blur, by_testid, check_buttons, check_position,

@@ -145,6 +145,25 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
+def operands_first(roots):
+    """Every Value the roots are made from, each after its operands, each once: the
+    topological order of several graphs at once."""
+    seen, order = set(), []
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            v, expanded = stack.pop()
+            if expanded:
+                order.append(v)
+                continue
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            stack.append((v, True))
+            stack.extend((p, False) for p in reversed(v.parents) if id(p) not in seen)
+    return order
+
+
 def apply(op, *operands):
     """A node of `op` over the Values `operands`: what the language makes of a call."""
     return Value(op.forward(*[p.data for p in operands]), "", operands, op)

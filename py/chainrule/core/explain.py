@@ -4,7 +4,7 @@ written from what the op's entry in core/ops.py says about it."""
 import re
 import unicodedata
 
-from .numbers import code_number, fmt
+from .numbers import fmt
 from .op_spec import ATOM, SIGN
 
 

@@ -12,12 +12,13 @@ the user put them) only for a program without groups: one with groups is drawn a
 session draws it, boxes and frames, collapsed as they were.
 """
 
-from .canvas_program import CanvasProgram, EditRefused, op_arity, operands_first, port_labels
+from .canvas_program import CanvasProgram, EditRefused, op_arity, port_labels
 from .history import History
+from ..core.engine import operands_first
 from ..core.ids import operand_edge_id, operator_id, result_edge_id
 from ..view.graph import role
 from ..view.layout import laid_out_graph, place
-from .session import UNKNOWN_GRAD, value_cell
+from ..view.cells import UNKNOWN_GRAD, value_cell
 from ..core.numbers import literal_text
 
 __all__ = ["CanvasEditor", "EditRefused"]

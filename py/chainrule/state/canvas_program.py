@@ -14,9 +14,11 @@ back inline. Operators are keyed `o1`, `o2`, ...
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..core.engine import operands_first
 from ..core.expr import FUNCTIONS, name_problem
 from ..core.numbers import literal_text
 from ..core.ops import OP_TITLES, OPS, PALETTE, op_for  # noqa: F401 (the page's palette)
+from .canvas_spots import RESULT_GAP, free_spot
 
 
 def op_arity(symbol):
@@ -35,30 +37,6 @@ def _template(symbol):
 
 def _atom(text):
     return f"({text})" if text.startswith("-") else text
-
-
-def operands_first(roots):
-    """Every Value the roots are made from, each after its operands, each once."""
-    seen, order = set(), []
-    for root in roots:
-        stack = [(root, False)]
-        while stack:
-            v, expanded = stack.pop()
-            if expanded:
-                order.append(v)
-                continue
-            if id(v) in seen:
-                continue
-            seen.add(id(v))
-            stack.append((v, True))
-            stack.extend((p, False) for p in reversed(v.parents) if id(p) not in seen)
-    return order
-
-
-RESULT_GAP = 80.0  # from an operator's left edge to its result's
-SPOT = (240.0, 60.0)  # room a new node takes: a value node's width and a row
-SPOT_OFFSETS = sorted(((dx, dy) for dx in range(-3, 4) for dy in range(-5, 6)),
-                      key=lambda d: (abs(d[0]) * 2 + abs(d[1]), d[0] < 0, d[1] < 0))
 
 
 class EditRefused(ValueError):
@@ -316,8 +294,8 @@ class CanvasProgram:
             self.output = op.result
             if "@" + op_key in self.positions:
                 x, y = self.positions["@" + op_key]
-                self.positions[op.result] = self.free_space(
-                    [x + RESULT_GAP, y], ignore="@" + op_key)
+                self.positions[op.result] = free_spot(
+                    self.positions, [x + RESULT_GAP, y], ignore="@" + op_key)
         return op.result
 
     def slot_name(self, op_key, slot):
@@ -429,22 +407,8 @@ class CanvasProgram:
 
     def _place(self, key, position, near=None):
         if position is None:
-            position = self.free_space(near)
+            position = free_spot(self.positions, near)
         self.positions[key] = [float(position[0]), float(position[1])]
-
-    def free_space(self, near=None, ignore=None):
-        """The free spot nearest to `near` (default: below everything placed so far)."""
-        if near is None:
-            if not self.positions:
-                return [40.0, 40.0]
-            near = [min(x for x, _ in self.positions.values()),
-                    max(y for _, y in self.positions.values()) + SPOT[1]]
-        taken = [p for key, p in self.positions.items() if key != ignore]
-        for dx, dy in SPOT_OFFSETS:
-            x, y = near[0] + dx * SPOT[0], near[1] + dy * SPOT[1]
-            if all(abs(x - tx) >= SPOT[0] or abs(y - ty) >= SPOT[1] for tx, ty in taken):
-                return [x, y]
-        return [near[0], max(y for _, y in taken) + SPOT[1]]
 
     def _fresh_name(self, prefix, taken=()):
         k = 1

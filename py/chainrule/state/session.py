@@ -1,82 +1,28 @@
-"""The page's state as plain Python: the program on screen and where backprop stands.
+"""The page's state as plain Python: the program on screen and where stepping stands.
 
-`app.py` only forwards events here and hands the results to the renderer. Everything a
+The glue only forwards events here and hands the results to the renderer. Everything a
 trip produces is data in the renderer's shapes: a whole view for a new graph, or a dict
-of cell patches `{id: {...}}` naming only the nodes and edges that changed.
+of cell patches `{id: {...}}` naming only the nodes and edges that changed (the cells are
+described in view/cells.py).
 
-A value node's cell is `v`/`vt` (value as `repr` and as display text; "" and "?" while the
-stepped forward pass has not reached it), `g`/`gt` (the same for the gradient, empty while
-it is not known yet), `done` (all contributions applied), `hl` (its part in the current
-step) and, in forward mode, `t`/`tt` (its tangent ∂node/∂x; "" and "?" until the sweep
-reaches it; both "" when forward mode is turned off). An input's cell also has `e`, its
-number as the text to edit; a value that is not finite has `w`, where it came from ('log
-of -1'). Operator nodes and edges only carry `hl`.
-
-Step, Back, Reset and Finish walk one timeline: in forward mode, the tangent sweep;
-otherwise the forward pass (when the user chose to step it) and then backprop.
+Session loads a program and lays it out (here), collapses and expands its groups (here),
+tunes its inputs (here) and walks its passes one step at a time (state/timeline.py).
 """
 
 import math
 from collections import Counter
-from itertools import islice
 
-from ..core.explain import display_name
 from ..core.expr import parse
-from ..view.graph import flow_graph
 from ..core.ids import node_ids
+from ..core.numbers import literal_text
+from ..view.cells import (UNKNOWN_TANGENT, UNKNOWN_VALUE, not_finite_notice, shown_on_boxes,
+                          step_parts, tangent_cell, value_cell)
+from ..view.graph import flow_graph
 from ..view.groups import (GroupTree, default_collapsed, group_id, group_name, group_tree,
                            grouped_graph)
 from ..view.layout import laid_out_graph, pick_direction
-from ..core.engine import tangents
-from ..core.stepper import Step, backward_steps, forward_steps, step_count, tangent_steps
-from ..core.sweeps import Sweep
 from .input_edits import LiteralText, Scrub
-from ..core.numbers import literal_text
-from ..view.wire import number_text
-
-
-def cell_text(x):
-    """A number for a value node's row, at most 9 characters: 5 significant digits from 1
-    up, 4 below (2.0000, 12.346, -0.7071, 0.001235), scientific outside [0.001, 1e5)."""
-    size = abs(x)
-    if 1e-3 <= size < 1e5 or size == 0:  # the usual case first: tuning formats hundreds
-        text = f"{x:#.5g}" if size >= 1 or size == 0 else f"{x:#.4g}"
-        if "e" not in text:
-            return text.rstrip(".")
-    if x != x:
-        return "nan"
-    if size == math.inf:
-        return "inf" if x > 0 else "-inf"
-    mantissa, exponent = f"{x:.3e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
-def value_cell(data):
-    return {"v": number_text(data), "vt": cell_text(data)}
-
-
-NOTICE_NAMES = 4  # the notice names this many values that are not finite, then "…"
-
-
-def not_finite_notice(values):
-    """'2 values are not finite: b = inf, L = inf' for the Values in `values` that are
-    not finite (named by label, or by the expression that made them), or ''."""
-    bad = [v for v in values if not math.isfinite(v.data)]
-    if not bad:
-        return ""
-    named = ", ".join(f"{display_name(v)} = {cell_text(v.data)}" for v in bad[:NOTICE_NAMES])
-    more = ", …" if len(bad) > NOTICE_NAMES else ""
-    counted = "1 value is" if len(bad) == 1 else f"{len(bad)} values are"
-    return f"{counted} not finite: {named}{more}"
-
-
-UNKNOWN_GRAD = {"g": "", "gt": "", "done": False}
-UNKNOWN_VALUE = {"v": "", "vt": "?", "w": ""}
-UNKNOWN_TANGENT = {"t": "", "tt": "?"}
-NO_TANGENT = {"t": "", "tt": ""}
-# Which part a collapsed box shows when several of its members take part in a step
-# ("constant": the operand of a step into a literal constant, drawn dimmed).
-BOX_PRIORITY = ("operand", "result", "operator", "constant", "none")
+from .timeline import Timeline
 
 
 def is_empty(text):
@@ -84,15 +30,8 @@ def is_empty(text):
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def _merged(patches, more):
-    """`patches` with `more` applied over them, as the renderer would apply both."""
-    for item, patch in more.items():
-        patches.setdefault(item, {}).update(patch)
-    return patches
-
-
-class Session:
-    """One program on screen and the backprop steps taken through it."""
+class Session(Timeline):
+    """One program on screen and the steps taken through it."""
 
     def __init__(self, run_dagre, direction="LR"):
         self.run_dagre = run_dagre
@@ -200,7 +139,7 @@ class Session:
         # in Python until the box is expanded (1,700 cells to parse cost the MLP 40 ms).
         cells = {ids[v]: self._cell(v) for v in self.order
                  if every or ids[v] not in hidden or ids[v] in self.box_rows}
-        self.highlighted = self._shown(self._highlight(self.current))
+        self.highlighted = self._shown(step_parts(self.current))
         for node_id in self.highlighted:
             cells.setdefault(node_id, {})["hl"] = self.highlighted[node_id]
         return cells
@@ -225,7 +164,7 @@ class Session:
     def _tangent_state(self, v):
         if not self.tangent.known(v):
             return dict(UNKNOWN_TANGENT)
-        return {"t": number_text(self.dots[v]), "tt": cell_text(self.dots[v])}
+        return tangent_cell(self.dots[v])
 
     # groups ----------------------------------------------------------------------
 
@@ -267,7 +206,7 @@ class Session:
 
     def expand_current(self):
         """Expands the groups that hide the current step's nodes; None if none do."""
-        shown = self._highlight(self.current)
+        shown = step_parts(self.current)
         around = {name for name in self.tree.around(shown) if name in self.collapsed}
         if not around:
             return None
@@ -290,7 +229,7 @@ class Session:
     @property
     def step_group(self):
         """The collapsed group the current step happens in, or None."""
-        for node_id in self._highlight(self.current):
+        for node_id in step_parts(self.current):
             if node_id in self.hidden:
                 return group_name(self.hidden[node_id])
         return None
@@ -319,12 +258,7 @@ class Session:
 
     def _shown(self, highlighted):
         """The highlight with each hidden node's part shown on its box as well."""
-        shown = dict(highlighted)
-        for node_id, part in highlighted.items():
-            box = self.hidden.get(node_id)
-            if box and BOX_PRIORITY.index(part) < BOX_PRIORITY.index(shown.get(box, "none")):
-                shown[box] = part
-        return shown
+        return shown_on_boxes(highlighted, self.hidden)
 
     # tuning inputs -------------------------------------------------------------
 
@@ -412,326 +346,3 @@ class Session:
 
     def end_scrub(self):
         self.scrub = None
-
-    # the forward pass and forward mode -------------------------------------------
-
-    @property
-    def in_forward_pass(self):
-        """True while the stepped forward pass is on screen (backprop not started)."""
-        return self.forward is not None and self.position == 0
-
-    @property
-    def phase(self):
-        """Which sweep Step walks: "tangent" (forward mode), "forward" or "backward"."""
-        if self.tangent is not None:
-            return "tangent"
-        return "forward" if self.in_forward_pass else "backward"
-
-    @property
-    def counter(self):
-        """Where stepping stands, e.g. "forward 3 / 5", "backward 2 / 7"."""
-        if self.tangent is not None:
-            return f"forward mode {self.tangent.position} / {self.tangent.total}"
-        if self.in_forward_pass:
-            return f"forward {self.forward.position} / {self.forward.total}"
-        return f"backward {self.position} / {self.total}"
-
-    @property
-    def sweeps(self):
-        """(forward-mode sweeps, backprop sweeps) this graph needs for every derivative of
-        the output: one per input, one per output."""
-        return len(self.inputs), (1 if self.program is not None else 0)
-
-    def start_forward_pass(self):
-        """Rewinds to before the forward pass: inputs keep their numbers, every other value
-        is unknown until Step computes it. Leaves forward mode. Returns the cell patches."""
-        if self.program is None:
-            return None
-        before = [self._numbers(v) for v in self.order]
-        was_on = self.tangent is not None
-        self.tangent, self.tangent_input, self.dots = None, "", {}
-        root, order, ids = self.program.output, self.order, self.ids
-        self.forward = Sweep(self.results, lambda: forward_steps(root, order, ids))
-        self._reset_steps()
-        return self._changed_cells(before, self._patches(None, self.current), clear=was_on)
-
-    def set_tangent_input(self, name):
-        """Forward mode with respect to input `name` ("" turns it off): every value also
-        shows its tangent, the sweep finished; Reset then steps it. Backprop is finished
-        too, so each tangent sits beside the grads it can be compared with. Returns the
-        cell patches; KeyError for a name that is not an input on screen."""
-        if name and (name not in self.program.inputs or self.program.inputs[name] not in self.ids):
-            raise KeyError(name)
-        before = [self._numbers(v) for v in self.order]
-        was_on = self.tangent is not None
-        self.forward = None
-        if name:
-            self._start_tangent(name)
-            self._finish_again()
-        else:
-            self.tangent, self.tangent_input, self.dots = None, "", {}
-        patches = self._changed_cells(before, self._patches(None, self.current),
-                                      clear=was_on and not name)
-        return patches
-
-    def where(self):
-        """(backprop step, forward-pass step or None, tangent input, tangent step): where
-        stepping stands, as a share link keeps it."""
-        return (self.position, self.forward.position if self.forward is not None else None,
-                self.tangent_input, self.tangent.position if self.tangent is not None else 0)
-
-    def restore(self, step=0, forward=None, tangent="", tangent_step=0):
-        """Goes to a place `where` gave (each position clamped to its sweep); returns the
-        cell patches. KeyError for a tangent input that is not on screen."""
-        if tangent and (tangent not in self.program.inputs
-                        or self.program.inputs[tangent] not in self.ids):
-            raise KeyError(tangent)
-        before = [self._numbers(v) for v in self.order]
-        was_on, shown = self.tangent is not None, self.highlighted
-        self.tangent, self.tangent_input, self.dots, self.forward = None, "", {}, None
-        self._reset_steps()
-        self.highlighted = shown
-        if tangent:
-            self._start_tangent(tangent)
-            self._finish_again()
-            self.tangent.go_to(tangent_step)
-        else:
-            if forward is not None:
-                root, order, ids = self.program.output, self.order, self.ids
-                self.forward = Sweep(self.results, lambda: forward_steps(root, order, ids))
-                self.forward.go_to(self.forward.total if step else forward)
-            self._move_to(step)
-        return self._changed_cells(before, self._patches(None, self.current), clear=was_on)
-
-    def _start_tangent(self, name):
-        root, order, ids = self.program.output, self.order, self.ids
-        wrt = self.program.inputs[name]
-        self.tangent_input = name
-        self.dots = tangents(root, wrt, order)
-        self.tangent = Sweep(self.results, lambda: tangent_steps(root, wrt, order, ids, {}))
-        self.tangent.go_to(self.tangent.total)
-
-    def _retune_tangents(self, tuned):
-        sweep = self.tangent
-        self.dots = tangents(self.program.output, self.program.inputs[self.tangent_input],
-                             self.order)
-        sweep.forget_steps(keep=sweep.total if sweep.at_end else sweep.first_use_of(tuned))
-
-    def _changed_cells(self, before, patches, clear=False):
-        """`patches` plus the cells whose numbers differ from `before`; with `clear`, every
-        value's tangent cell emptied (forward mode turned off)."""
-        for v, old in zip(self.order, before):
-            if clear:
-                patches.setdefault(self.ids[v], {}).update(NO_TANGENT)
-            if self._numbers(v) != old:
-                patches.setdefault(self.ids[v], {}).update(self._cell(v))
-        return patches
-
-    # stepping ------------------------------------------------------------------
-
-    def _reset_steps(self):
-        self._taken = []
-        self.position = 0
-        self.highlighted = {}
-        self.received = {}
-        self._steps = None
-        root = self.program.output if self.program else None
-        self.total = step_count(root, self.order) if root else 0
-
-    def _finish_again(self):
-        """At the end again after new numbers, without making a Step per step: the grads
-        come from Value.backward (the same sums in the same order as stepping, so the same
-        bits), and the steps themselves are replayed only when one is asked for. A scrub
-        with live grads redraws every change; its explanation can wait."""
-        self.program.output.backward()
-        self._taken = None
-        self._steps = None
-        self.position = self.total
-        self.received = dict(self.uses)
-        root = self.program.output
-        self.received[root] = self.received.get(root, 0) + 1  # the seed
-
-    @property
-    def replay_pending(self):
-        """True while the steps behind the grads on screen are still to be replayed."""
-        return self._taken is None
-
-    @property
-    def taken(self):
-        """The steps taken, in order (replayed first if a tuning left them pending)."""
-        if self._taken is None:
-            self._steps = backward_steps(self.program.output, self.order, self.ids)
-            self._taken = list(self._steps)  # the grads they set are the ones on screen
-        return self._taken
-
-    @property
-    def current(self):
-        """The step on screen: of the tangent sweep, the forward pass or backprop."""
-        if self.tangent is not None:
-            return self.tangent.current
-        if self.position:
-            return self.taken[self.position - 1]
-        return self.forward.current if self.forward is not None else None
-
-    @property
-    def at_start(self):
-        if self.tangent is not None:
-            return self.tangent.at_start
-        return self.position == 0 and (self.forward is None or self.forward.at_start)
-
-    @property
-    def at_end(self):
-        if self.tangent is not None:
-            return self.tangent.at_end
-        return self.position == self.total
-
-    def _grad_state(self, v):
-        received = self.received.get(v)
-        if received is None:
-            return dict(UNKNOWN_GRAD)
-        # Every node but the output is complete after one contribution per use; the
-        # output's only contribution is the seed.
-        grad = v.grad
-        return {"g": number_text(grad), "gt": cell_text(grad), "done": received >= max(self.uses[v], 1)}
-
-    def step(self):
-        """One more step; returns the cell patches, or None at the end."""
-        if self.at_end:
-            return None
-        sweep = self._sweep_on_screen()
-        if sweep is not None and not sweep.at_end:
-            return self._sweep_to(sweep, sweep.position + 1)
-        step = self._advance()
-        return self._patches(step.operand, step)
-
-    def back(self):
-        """Undo the last step exactly; returns the cell patches, or None at start."""
-        if self.at_start:
-            return None
-        sweep = self._sweep_on_screen()
-        if sweep is not None:
-            return self._sweep_to(sweep, sweep.position - 1)
-        step = self._retreat()
-        return self._patches(step.operand, self.current)
-
-    def finish(self):
-        """All remaining steps; returns the cell patches (None when already at the end)."""
-        if self.at_end:
-            return None
-        if self.tangent is not None:
-            return self._sweep_to(self.tangent, self.tangent.total)
-        patches = {}
-        if self.in_forward_pass:
-            patches = self._sweep_to(self.forward, self.forward.total)
-        return _merged(patches, self.go_to(self.total))
-
-    def reset(self):
-        """Back to before the first step (of the forward pass, when it is stepped);
-        returns the cell patches."""
-        if self.tangent is not None:
-            return self._sweep_to(self.tangent, 0)
-        patches = self.go_to(0)
-        if self.forward is not None:
-            _merged(patches, self._sweep_to(self.forward, 0))
-        return patches
-
-    def _sweep_on_screen(self):
-        """The tangent sweep or the stepped forward pass, if Step walks one now."""
-        if self.tangent is not None:
-            return self.tangent
-        return self.forward if self.in_forward_pass else None
-
-    def _sweep_to(self, sweep, position):
-        """Moves a sweep; returns the patches: the cells whose number became known or
-        unknown, and the highlight moved to the sweep's current step."""
-        changed = sweep.go_to(position)
-        state = self._tangent_state if sweep is self.tangent else self._value_state
-        patches = {self.ids[v]: state(v) for v in changed}
-        return _merged(patches, self._patches(None, self.current))
-
-    def go_to(self, position):
-        """Jump to after `position` steps (at most the last); returns the cell patches:
-        the grads the jump changed and the highlight moved from what was shown."""
-        touched = self._move_to(position)
-        patches = self._patches(None, self.current)
-        for v in touched:
-            patches.setdefault(self.ids[v], {}).update(self._grad_state(v))
-        return patches
-
-    def _move_to(self, position):
-        """Steps forward or back to `position` with no patches or highlight; returns the
-        Values whose grads changed."""
-        target = max(0, min(position, self.total))
-        touched = set()
-        while self.position > target:
-            touched.add(self._retreat().operand)
-        while self.position < target and self.position < len(self.taken):
-            touched.add(self._advance().operand)
-        if self.position < target:  # steps never taken yet: all of them in one go
-            new = list(islice(self._generator(), target - self.position))
-            self.taken.extend(new)
-            received = self.received
-            for step in new:
-                received[step.operand] = received.get(step.operand, 0) + 1
-            touched.update(step.operand for step in new)
-            self.position = target
-        return touched
-
-    def _generator(self):
-        if self._steps is None:
-            self._steps = backward_steps(self.program.output, self.order, self.ids)
-        return self._steps
-
-    def _advance(self):
-        if self.position == len(self.taken):
-            self.taken.append(next(self._generator()))
-        else:  # re-doing a step that Back undid: its numbers are already known
-            self.taken[self.position].operand.grad = self.taken[self.position].after
-        step = self.taken[self.position]
-        self.position += 1
-        self.received[step.operand] = self.received.get(step.operand, 0) + 1
-        return step
-
-    def _retreat(self):
-        step = self.taken[self.position - 1]
-        step.operand.grad = step.before
-        self.received[step.operand] -= 1
-        if not self.received[step.operand]:
-            del self.received[step.operand]
-        self.position -= 1
-        return step
-
-    def _patches(self, changed, step):
-        """Patches for the node whose grad changed and the move of the highlight to `step`."""
-        patches = {}
-        if changed is not None:
-            patches[self.ids[changed]] = self._grad_state(changed)
-        new = self._shown(self._highlight(step))
-        for item in self.highlighted.keys() - new.keys():
-            patches.setdefault(item, {})["hl"] = ""
-        for item, part in new.items():
-            patches.setdefault(item, {})["hl"] = part
-        self.highlighted = new
-        return patches
-
-    @staticmethod
-    def _highlight(step):
-        if step is None:
-            return {}
-        if isinstance(step, Step):
-            if step.kind == "seed":
-                return {step.result_id: "result"}
-            # A step into a literal constant computes a gradient nobody uses: drawn dimmed.
-            part = "constant" if step.into_constant else "operand"
-            parts = {step.result_id: "result", step.operator_id: "operator",
-                     step.operand_id: part}
-            for edge_id in step.edge_ids:
-                parts[edge_id] = part
-            return parts
-        # A forward or tangent step: every operand flows into the result.
-        parts = {oid: "operand" for oid in step.operand_ids}
-        for edge_id in step.edge_ids:
-            parts[edge_id] = "operand"
-        parts[step.operator_id] = "operator"
-        parts[step.result_id] = "result"
-        return parts

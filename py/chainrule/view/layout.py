@@ -12,7 +12,7 @@ CHAR_WIDTH = 8  # px per character of the 13 px monospace font the renderer uses
 LABEL_PADDING = 16
 MIN_LABEL_WIDTH = 28
 # A value node: its name on top, then a row each for data and grad (a 9 px tag and a
-# number of at most 9 characters in 14 px tabular figures, see session.cell_text).
+# number of at most 9 characters in 14 px tabular figures, see cells.cell_text).
 VALUE_WIDTH = 116  # the narrowest value node: tag + number + padding
 MAX_LABEL_WIDTH = 176  # a longer name is cut with an ellipsis (its tooltip has it all)
 VALUE_HEIGHT = 58  # 4 + 16 (name) + 2 x 18 (data, grad) + 2, the renderer's rows
