@@ -5,7 +5,8 @@ import json
 import pytest
 
 from chainrule.state.canvas_edit import CanvasEditor
-from chainrule.state.canvas_program import PALETTE, CanvasProgram, EditRefused, op_arity
+from chainrule.core.ops import PALETTE
+from chainrule.state.canvas_program import CanvasProgram, EditRefused, op_arity
 from chainrule.state.history import History
 from chainrule.core.expr import parse
 from chainrule.state.presets import PRESETS

@@ -6,7 +6,7 @@ import json
 from pyscript import document
 
 from ..state.canvas_edit import EditRefused
-from ..state.canvas_program import OP_TITLES, PALETTE
+from ..core.ops import OP_TITLES, PALETTE
 from ..state.keys import undo_is_the_pages
 from .dom import by_testid
 

@@ -17,7 +17,7 @@ from typing import Optional
 from ..core.engine import operands_first
 from ..core.expr import FUNCTIONS, name_problem
 from ..core.numbers import literal_text
-from ..core.ops import OP_TITLES, OPS, PALETTE, op_for  # noqa: F401 (the page's palette)
+from ..core.ops import OPS, op_for
 from .canvas_spots import RESULT_GAP, free_spot
 
 
