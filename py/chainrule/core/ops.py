@@ -75,6 +75,7 @@ and `OP_TITLES` follow the table.
 
 import math
 from contextlib import contextmanager
+from functools import lru_cache
 
 from . import ieee
 from .ieee import cos, divide, exp, log, power, sign, sin, sqrt
@@ -290,7 +291,15 @@ def _constant_power_derivative(c):
 
 
 def power_op(c):
-    """`x ** c` for a constant c: the exponent is part of the op, not a node of the graph."""
+    """`x ** c` for a constant c: the exponent is part of the op, not a node of the graph.
+    One op per exponent, made once: a program squares many values."""
+    return _power_op(float(c).hex())  # hex tells -0.0 from 0.0, which write differently
+
+
+@lru_cache(maxsize=256)
+def _power_op(exponent_hex):
+    c = float.fromhex(exponent_hex)
+
     def backward(g, out, a):
         return (0.0 if c == 0 else g * (c * _pow_constant(a, c - 1)),)
 
