@@ -56,30 +56,56 @@ const watchFrame = () => {
 };
 requestAnimationFrame(watchFrame);
 """
-SUBMIT = """(text) => new Promise((resolve) => {
+
+
+def drawing(action):
+    """JS: runs `action(arg)`, which must make the page draw a graph in its handler (the
+    page draws synchronously); resolves with the ms until that graph is painted. Nothing
+    drawn is an error, not a wait that never ends: a graph with as many nodes as the one
+    on screen is drawn all the same, so the canvas's data-nodes is watched for being
+    written, not for a new count."""
+    return f"""(arg) => new Promise((resolve, reject) => {{
+  const canvas = document.querySelector('[data-testid="canvas"]');
+  const drawn = new MutationObserver(() => {{}});
+  drawn.observe(canvas, {{attributes: true, attributeFilter: ['data-nodes']}});
+  const started = performance.now();
+  const refused = ({action})(arg);
+  const drew = drawn.takeRecords().length > 0;
+  drawn.disconnect();
+  if (!drew) return reject(new Error(`nothing was drawn: ${{refused}}`));
+  requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started)));
+}})"""
+
+
+# Puts the text in the editor and presses Ctrl+Enter; says why if nothing is drawn.
+SUBMIT = drawing("""(text) => {
   const editor = document.querySelector('[data-testid="expression"]');
-  const canvas = document.querySelector('[data-testid="canvas"]');
-  const before = canvas.dataset.nodes;
   editor.value = text;
-  const started = performance.now();
   editor.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', ctrlKey: true, bubbles: true}));
-  const painted = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started)));
-  if (canvas.dataset.nodes !== before) return painted();
-  new MutationObserver((_, observer) => { observer.disconnect(); painted(); })
-    .observe(canvas, {attributes: true, attributeFilter: ['data-nodes']});
+  const error = document.querySelector('[data-testid="expression-error"]')?.textContent;
+  return error || 'the text is the one on screen';
+}""")
+# Clicks a group's toggle.
+TOGGLE = drawing("""(name) => {
+  document.querySelector(`[data-group="${name}"] [data-testid="group-toggle"]`).click();
+  return `the toggle of ${name} drew nothing`;
+}""")
+# Resolves once the canvas's viewport has kept one transform for `frames` frames in a row
+# and that is painted: a fit, a zoom or the pan that follows a step has come to rest.
+VIEW_AT_REST = """(frames) => new Promise((resolve) => {
+  let last, same = 0;
+  const look = () => {
+    const now = document.querySelector('[data-testid="canvas"] .react-flow__viewport')
+      .style.transform;
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= frames) setTimeout(resolve);
+    else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
 })"""
-# Clicks a group's toggle; resolves with the ms until the regrouped graph is painted.
-TOGGLE = """(name) => new Promise((resolve) => {
-  const canvas = document.querySelector('[data-testid="canvas"]');
-  const before = canvas.dataset.nodes;
-  const toggle = document.querySelector(`[data-group="${name}"] [data-testid="group-toggle"]`);
-  const started = performance.now();
-  toggle.click();
-  const painted = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started)));
-  if (canvas.dataset.nodes !== before) return painted();
-  new MutationObserver((_, observer) => { observer.disconnect(); painted(); })
-    .observe(canvas, {attributes: true, attributeFilter: ['data-nodes']});
-})"""
+# The nodes have slid to their places after a regroup.
+REGROUPED = """!document.querySelector('[data-testid="canvas"]').classList.contains('is-regrouping')"""
 WAIT_READY = "document.documentElement.dataset.state === 'ready'"
 
 
@@ -179,22 +205,26 @@ def nodes_in_view(page):
     return page.evaluate(IN_VIEW)
 
 
+def view_at_rest(page):
+    """Waits until the canvas's view has stopped moving and is painted."""
+    page.evaluate(VIEW_AT_REST, 3)
+
+
 def zoom_in_to_detail(page):
     """Zooms in (the flow's + button) until nodes are drawn in full, not as bare boxes."""
     for _ in range(40):
         if not drawn_far(page):
-            break
+            return
         page.click(".react-flow__controls-zoomin")
-        page.wait_for_timeout(100)
-    else:
-        sys.exit("the nodes never came near enough to be drawn in full")
-    page.wait_for_timeout(300)
+        view_at_rest(page)
+    sys.exit("the nodes never came near enough to be drawn in full")
 
 
 def draw(page, text):
-    """Puts `text` on the page and lets it settle."""
+    """Puts `text` on the page (a text other than the one on screen) and waits until its
+    first view is at rest."""
     page.evaluate(SUBMIT, text)
-    page.wait_for_timeout(500)
+    view_at_rest(page)
 
 
 def readable_table(browser, url):
@@ -208,7 +238,7 @@ def readable_table(browser, url):
         for example, text in READABLE_EXAMPLES.items():
             page.evaluate(SUBMIT, "a = 1")  # so the example is a new graph, as submitted
             page.evaluate(SUBMIT, text)
-            page.wait_for_timeout(300)  # the fit after the page around the canvas settled
+            view_at_rest(page)  # the fit after the page around the canvas settled
             table[window, example] = page.evaluate(READ_READABLE)
         context.close()
     return table
@@ -261,12 +291,11 @@ def main():
                 submit[name].append(page.evaluate(SUBMIT, text))
             # From a small graph, as from the examples menu (tearing down the biggest
             # graph first would add its own cost).
-            page.evaluate(SUBMIT, PRESETS["sanity"][1])
-            page.wait_for_timeout(300)
+            draw(page, PRESETS["sanity"][1])
             collapsed.append(page.evaluate(SUBMIT, PRESETS["mlp"][1]))
-            page.wait_for_timeout(300)
+            view_at_rest(page)
             expand.append(page.evaluate(TOGGLE, "L2.N7"))
-            page.wait_for_timeout(300)
+            page.wait_for_function(REGROUPED)
             collapse.append(page.evaluate(TOGGLE, "L2.N7"))
             context.close()
         readable = readable_table(browser, url)
