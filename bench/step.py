@@ -65,25 +65,30 @@ CHOOSE_TANGENT = """(name) => {
   select.value = name ?? select.options[1].value;
   select.dispatchEvent(new Event('change'));
 }"""
-FORWARD_PASS = """document.querySelector('[data-testid="forward-pass"]').click()"""
-# The page's link writes, counted: Reset is over once its link is written.
+# The page's link writes, counted, so a click can wait for the link it makes.
 COUNT_LINK_WRITES = """() => {
   const write = history.replaceState.bind(history);
   window.linkWrites = 0;
   history.replaceState = (...args) => { window.linkWrites += 1; return write(...args); };
 }"""
-# Clicks Reset; resolves with the step counter's phase and words once the link is written.
-RESET = """() => new Promise((resolve) => {
+# Clicks the control `testid`; resolves once the page has written the link it makes (a
+# step's link is written 200 ms after it), so no timed step pays for it.
+CLICK_TILL_LINK_WRITTEN = """(testid) => new Promise((resolve, reject) => {
   const writes = window.linkWrites;
-  document.querySelector('[data-testid="reset"]').click();
-  const counter = document.querySelector('[data-testid="step-counter"]');
+  const control = document.querySelector(`[data-testid="${testid}"]`);
+  if (control.disabled) return reject(new Error(`${testid} is disabled`));
+  control.click();
   const written = () => {
-    if (window.linkWrites === writes) return requestAnimationFrame(written);
-    resolve([counter.dataset.phase, counter.textContent]);
+    if (window.linkWrites === writes) requestAnimationFrame(written);
+    else resolve();
   };
   requestAnimationFrame(written);
 })"""
-COUNTER = """document.querySelector('[data-testid="step-counter"]').textContent"""
+# The step counter's sweep and words, e.g. ["forward", "forward 3 / 5"].
+COUNTER = """(() => {
+  const counter = document.querySelector('[data-testid="step-counter"]');
+  return [counter.dataset.phase, counter.textContent];
+})()"""
 
 
 def position(counter):
@@ -92,10 +97,18 @@ def position(counter):
     return int(taken), int(total)
 
 
-def reset(page, sweep):
-    """Reset, settled; the number of steps in `sweep`, which must be the one Step walks."""
-    phase, counter = page.evaluate(RESET)
+def click_settled(page, testid):
+    """Clicks a control and waits until its link is written and the view is at rest."""
+    page.evaluate(CLICK_TILL_LINK_WRITTEN, testid)
     view_at_rest(page)
+
+
+def reset(page, sweep):
+    """Reset (disabled when already there), settled; the number of steps in `sweep`, which
+    must be the one Step walks."""
+    if page.is_enabled('[data-testid="reset"]'):
+        click_settled(page, "reset")
+    phase, counter = page.evaluate(COUNTER)
     if phase != sweep or position(counter)[0] != 0:
         sys.exit(f"after Reset the page is at {counter!r} ({phase}), not the start of {sweep}")
     return position(counter)[1]
@@ -110,8 +123,9 @@ def timed_steps(page, sweep, steps):
         while len(times[clock]) < steps:
             total = reset(page, sweep)
             now = [page.evaluate(script) for _ in range(min(steps - len(times[clock]), total))]
-            if position(page.evaluate(COUNTER))[0] != len(now):
-                sys.exit(f"{len(now)} clicks on Step took the page to {page.evaluate(COUNTER)!r}")
+            counter = page.evaluate(COUNTER)[1]
+            if position(counter)[0] != len(now):
+                sys.exit(f"{len(now)} clicks on Step took the page to {counter!r}")
             times[clock] += now
     return times
 
@@ -133,7 +147,7 @@ def start(page, sweep, choices):
     """Puts the page into `sweep` (a new graph opens in backprop); for forward mode, returns
     the times of choosing its input."""
     if sweep == "forward":
-        page.evaluate(FORWARD_PASS)
+        click_settled(page, "forward-pass")
     if sweep == "tangent":
         return timed_choices(page, choices)
     return None
