@@ -168,7 +168,7 @@ def test_the_forward_pass_walks_into_backprop_and_back(session):
     patches = labelled(session, session.start_forward_pass())
     assert session.counter == "forward 0 / 3" and session.phase == "forward"
     assert {k for k, p in patches.items() if p.get("vt") == "?"} == {"e", "d", "L"}
-    assert patches["a"]["v"] == "2.0" and session.at_start
+    assert "a" not in patches and session.at_start  # an input keeps its number: no patch
     first = labelled(session, session.step())
     assert first["e"]["v"] == "-6.0" and first["e"]["hl"] == "result"
     assert first["a"]["hl"] == first["b"]["hl"] == "operand"

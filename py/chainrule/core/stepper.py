@@ -195,8 +195,14 @@ def forward_steps(root, order=None, ids=None):
         if not ps:
             continue
         v.data = v._op.forward(*[p.data for p in ps])
-        yield ForwardStep(index, root, v, *_operator_parts(v, ids), v.data)
+        yield forward_step(index, root, v, ids)
         index += 1
+
+
+def forward_step(index, root, result, ids):
+    """The forward pass's step number `index`, the one that computed `result` (whose
+    number is already known): a sweep can show any step without making those before it."""
+    return ForwardStep(index, root, result, *_operator_parts(result, ids), result.data)
 
 
 class TangentStep(NamedTuple):
@@ -241,9 +247,14 @@ def tangent_steps(root, wrt, order=None, ids=None, dots=None):
         ps = v.parents
         if not ps:
             continue
-        data = [p.data for p in ps]
-        operand_tangents = tuple(dots[p] for p in ps)
-        dots[v] = v._op.tangent(v.data, *data, *operand_tangents)
-        yield TangentStep(index, root, wrt, v, *_operator_parts(v, ids), operand_tangents,
-                          dots[v])
+        dots[v] = v._op.tangent(v.data, *[p.data for p in ps], *[dots[p] for p in ps])
+        yield tangent_step(index, root, wrt, v, ids, dots)
         index += 1
+
+
+def tangent_step(index, root, wrt, result, ids, dots):
+    """Forward mode's step number `index`, the one that computed `result`'s tangent, from
+    `dots` that already hold the tangents of `result` and its operands."""
+    operand_tangents = tuple(dots[p] for p in result.parents)
+    return TangentStep(index, root, wrt, result, *_operator_parts(result, ids), operand_tangents,
+                       dots[result])

@@ -1,24 +1,21 @@
 """Where a stepped forward sweep stands: the forward pass, or forward mode for one input.
 
 Both go through the operators in topological order, one result per step, so one class
-keeps both: how many results are known, and the steps taken so far (made lazily by the
-generator of `stepper.py`, and kept so that Back and a second Step cost nothing).
+keeps both: how many results are known. Every number of the sweep is known before it is
+shown (the values, and the tangents of `engine.tangents`), so any step is made on its own
+when asked for: a sweep shown finished costs one step, not all of them.
 """
-
-from itertools import islice
 
 
 class Sweep:
     """A sweep over `results` (the operators' results, operands first), `position` of
-    them known. `make_steps()` returns a fresh generator of the sweep's steps."""
+    them known. `make_step(k, result)` makes step `k`, the one that computed `result`."""
 
-    def __init__(self, results, make_steps):
+    def __init__(self, results, make_step):
         self.results = results
         self.index = {v: i for i, v in enumerate(results)}
-        self.make_steps = make_steps
+        self.make_step = make_step
         self.position = 0
-        self.taken = []
-        self._steps = None
 
     @property
     def total(self):
@@ -43,11 +40,7 @@ class Sweep:
         return i is None or i < self.position
 
     def step_at(self, k):
-        while len(self.taken) <= k:
-            if self._steps is None:
-                self._steps = self.make_steps()
-            self.taken.extend(islice(self._steps, k + 1 - len(self.taken)))
-        return self.taken[k]
+        return self.make_step(k, self.results[k])
 
     def go_to(self, position):
         """Moves to `position` (clamped); returns the results whose known-ness changed."""
@@ -56,11 +49,10 @@ class Sweep:
         self.position = target
         return self.results[low:high]
 
-    def forget_steps(self, keep=0):
-        """New numbers: the steps after the first `keep` are made again when asked for."""
-        self.position = min(self.position, keep)
-        self.taken = []
-        self._steps = None
+    def back_to(self, position):
+        """New numbers from the result at `position` on: the sweep goes back there if it
+        had gone further."""
+        self.position = min(self.position, position)
 
     def first_use_of(self, leaf):
         """The index of the first result that depends on `leaf`, or `total` if none does:

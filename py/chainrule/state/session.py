@@ -15,8 +15,8 @@ from collections import Counter
 from ..core.expr import parse
 from ..core.ids import node_ids
 from ..core.numbers import literal_text
-from ..view.cells import (UNKNOWN_TANGENT, UNKNOWN_VALUE, not_finite_notice, shown_on_boxes,
-                          step_parts, tangent_cell, value_cell)
+from ..view.cells import (NO_TANGENT, UNKNOWN_TANGENT, UNKNOWN_VALUE, not_finite_notice,
+                          shown_on_boxes, step_parts, tangent_cell, value_cell)
 from ..view.graph import flow_graph
 from ..view.groups import (GroupTree, default_collapsed, group_id, group_name, group_tree,
                            grouped_graph)
@@ -291,7 +291,7 @@ class Session(Timeline):
         if self.tangent is not None:
             self._retune_tangents(tuned)
         if self.in_forward_pass:  # the pass starts again where it first uses the input
-            self.forward.forget_steps(keep=self.forward.first_use_of(tuned))
+            self.forward.back_to(self.forward.first_use_of(tuned))
         if finished:
             self._finish_again()
         else:
@@ -303,13 +303,7 @@ class Session(Timeline):
             patches = self._patches(None, None)
         else:
             patches = self._patches(None, self.current)
-        for v, old in zip(self.order, before):
-            if self._numbers(v) != old:
-                patch = patches.setdefault(self.ids[v], {})
-                if not math.isfinite(old[0]):  # finite again, maybe: its origin goes
-                    patch["w"] = ""
-                patch.update(self._cell(v))
-        return patches
+        return self._changed_cells(before, patches)
 
     @property
     def notice(self):
@@ -317,19 +311,38 @@ class Session(Timeline):
         return not_finite_notice(self.order)
 
     def _numbers(self, v):
-        """What a value node's cell is made from, cheap to compare (signs of zero included:
-        -0.0 == 0.0, but the cells show them apart)."""
+        """What a value node's cell is made from, by part: (value, grad, tangent), each
+        cheap to compare (signs of zero included: -0.0 == 0.0, but the cells show them
+        apart); the grad part is None while no step reached it, the tangent part None
+        in backprop."""
         data, received = v.data, self.received.get(v)
-        numbers = (data, not data and math.copysign(1.0, data))
-        if self.forward is not None:
-            numbers += (self.forward.known(v),)
+        value = (data, not data and math.copysign(1.0, data),
+                 self.forward is None or self.forward.known(v))
+        tangent = None
         if self.tangent is not None:
             dot = self.dots[v]
-            numbers += (dot, not dot and math.copysign(1.0, dot), self.tangent.known(v))
+            tangent = (dot, not dot and math.copysign(1.0, dot), self.tangent.known(v))
         if received is None:
-            return numbers
+            return value, None, tangent
         grad = v.grad
-        return numbers + (grad, not grad and math.copysign(1.0, grad), received)
+        return value, (grad, not grad and math.copysign(1.0, grad), received), tangent
+
+    def _cell_changes(self, v, old):
+        """The parts of `v`'s cell (value, grad, tangent) whose numbers differ from `old`,
+        what `_numbers(v)` was: {} when none does."""
+        value, grad, tangent = self._numbers(v)
+        changes = {}
+        if value != old[0]:
+            if not math.isfinite(old[0][0]):  # finite again, maybe: its origin goes
+                changes["w"] = ""
+            changes.update(self._value_state(v))
+            if v.is_leaf and v.label:
+                changes["e"] = literal_text(v.data)
+        if grad != old[1]:
+            changes.update(self._grad_state(v))
+        if tangent != old[2]:
+            changes.update(NO_TANGENT if self.tangent is None else self._tangent_state(v))
+        return changes
 
     def start_scrub(self, name):
         self.scrub = (name, Scrub(self.program.inputs[name].data))

@@ -12,7 +12,7 @@ Sweeps, None when not on), `tangent_input`, `dots`, and for backprop `position`,
 from itertools import islice
 
 from ..core.engine import tangents
-from ..core.stepper import backward_steps, forward_steps, step_count, tangent_steps
+from ..core.stepper import backward_steps, forward_step, step_count, tangent_step
 from ..core.sweeps import Sweep
 from ..view.cells import NO_TANGENT, UNKNOWN_GRAD, grad_cell, merged, step_parts
 
@@ -54,31 +54,37 @@ class Timeline:
         is unknown until Step computes it. Leaves forward mode. Returns the cell patches."""
         if self.program is None:
             return None
-        before = [self._numbers(v) for v in self.order]
-        was_on = self.tangent is not None
+        before, shown = [self._numbers(v) for v in self.order], self.highlighted
         self.tangent, self.tangent_input, self.dots = None, "", {}
-        root, order, ids = self.program.output, self.order, self.ids
-        self.forward = Sweep(self.results, lambda: forward_steps(root, order, ids))
+        self.forward = self._forward_sweep()
         self._reset_steps()
-        return self._changed_cells(before, self._patches(None, self.current), clear=was_on)
+        self.highlighted = shown  # so that the patches take the step's highlight away
+        return self._changed_cells(before, self._patches(None, self.current))
 
     def set_tangent_input(self, name):
         """Forward mode with respect to input `name` ("" turns it off): every value also
         shows its tangent, the sweep finished; Reset then steps it. Backprop is finished
         too, so each tangent sits beside the grads it can be compared with. Returns the
-        cell patches; KeyError for a name that is not an input on screen."""
+        cell patches (only the parts of a cell that changed); KeyError for a name that is
+        not an input on screen."""
         if name and (name not in self.program.inputs or self.program.inputs[name] not in self.ids):
             raise KeyError(name)
-        before = [self._numbers(v) for v in self.order]
-        was_on = self.tangent is not None
+        finished, was_on = self.total and self.position == self.total, self.tangent is not None
+        before = None if finished else [self._numbers(v) for v in self.order]
         self.forward = None
         if name:
             self._start_tangent(name)
-            self._finish_again()
+            if not finished:
+                self._finish_again()
         else:
             self.tangent, self.tangent_input, self.dots = None, "", {}
-        patches = self._changed_cells(before, self._patches(None, self.current),
-                                      clear=was_on and not name)
+        patches = self._patches(None, self.current)
+        if before is not None:
+            return self._changed_cells(before, patches)
+        if name or was_on:  # backprop was finished: the tangents are all that change
+            for v in self.order:
+                patches.setdefault(self.ids[v], {}).update(
+                    self._tangent_state(v) if name else NO_TANGENT)
         return patches
 
     def where(self):
@@ -94,7 +100,7 @@ class Timeline:
                         or self.program.inputs[tangent] not in self.ids):
             raise KeyError(tangent)
         before = [self._numbers(v) for v in self.order]
-        was_on, shown = self.tangent is not None, self.highlighted
+        shown = self.highlighted
         self.tangent, self.tangent_input, self.dots, self.forward = None, "", {}, None
         self._reset_steps()
         self.highlighted = shown
@@ -104,34 +110,37 @@ class Timeline:
             self.tangent.go_to(tangent_step)
         else:
             if forward is not None:
-                root, order, ids = self.program.output, self.order, self.ids
-                self.forward = Sweep(self.results, lambda: forward_steps(root, order, ids))
+                self.forward = self._forward_sweep()
                 self.forward.go_to(self.forward.total if step else forward)
             self._move_to(step)
-        return self._changed_cells(before, self._patches(None, self.current), clear=was_on)
+        return self._changed_cells(before, self._patches(None, self.current))
+
+    def _forward_sweep(self):
+        root, ids = self.program.output, self.ids
+        return Sweep(self.results, lambda k, result: forward_step(k, root, result, ids))
 
     def _start_tangent(self, name):
-        root, order, ids = self.program.output, self.order, self.ids
+        root, ids = self.program.output, self.ids
         wrt = self.program.inputs[name]
         self.tangent_input = name
-        self.dots = tangents(root, wrt, order)
-        self.tangent = Sweep(self.results, lambda: tangent_steps(root, wrt, order, ids, {}))
+        self.dots = tangents(root, wrt, self.order)
+        self.tangent = Sweep(self.results,
+                             lambda k, result: tangent_step(k, root, wrt, result, ids, self.dots))
         self.tangent.go_to(self.tangent.total)
 
     def _retune_tangents(self, tuned):
         sweep = self.tangent
         self.dots = tangents(self.program.output, self.program.inputs[self.tangent_input],
                              self.order)
-        sweep.forget_steps(keep=sweep.total if sweep.at_end else sweep.first_use_of(tuned))
+        sweep.back_to(sweep.total if sweep.at_end else sweep.first_use_of(tuned))
 
-    def _changed_cells(self, before, patches, clear=False):
-        """`patches` plus the cells whose numbers differ from `before`; with `clear`, every
-        value's tangent cell emptied (forward mode turned off)."""
+    def _changed_cells(self, before, patches):
+        """`patches` plus, for each value, the parts of its cell whose numbers differ from
+        `before` (a list of `_numbers`)."""
         for v, old in zip(self.order, before):
-            if clear:
-                patches.setdefault(self.ids[v], {}).update(NO_TANGENT)
-            if self._numbers(v) != old:
-                patches.setdefault(self.ids[v], {}).update(self._cell(v))
+            changes = self._cell_changes(v, old)
+            if changes:
+                patches.setdefault(self.ids[v], {}).update(changes)
         return patches
 
     # stepping ------------------------------------------------------------------
