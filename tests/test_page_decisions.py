@@ -124,15 +124,13 @@ def test_a_step_in_a_collapsed_group_says_so():
 
 def test_forward_modes_options_and_the_sweep_counts():
     s = session_of("a = 1\nb = 2\nc = a*b")
-    assert tangent_options_html(s) == (
-        '<option value="" selected>off</option><option value="a">∂/∂a</option>'
+    assert tangent_options_html(["a", "b"]) == (
+        '<option value="">off</option><option value="a">∂/∂a</option>'
         '<option value="b">∂/∂b</option>')
-    s.set_tangent_input("b")
-    assert '<option value="b" selected>' in tangent_options_html(s)
     assert sweep_counts_text(s) == ("Every derivative of the output: forward mode 2 sweeps "
                                     "(one per input), backprop 1 (one per output).")
     assert sweep_counts_text(session_of("c = 2*3")) == ""
-    assert tangent_options_html(session_of("c = 2*3")) == '<option value="" selected>off</option>'
+    assert tangent_options_html([]) == '<option value="">off</option>'
 
 
 # the look -------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ const tangentShown = (cell) => Boolean(cell.tt);
 const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', notFinite(cell.v) ? 'warn' : '',
   gradKnown(cell) ? (notFinite(cell.g) ? 'grad warn' : 'grad') : '', cell.w ?? '',
   tangentShown(cell) ? (cell.t ? 'tangent' : 'tangent unknown') : ''].join(' ');
+// Far, a value is its box (see Near): only its highlight ring and done band show, so
+// forward mode turned on or off re-renders none of 2,000 boxes.
+const farLook = (cell) => `${cell.hl ?? ''} ${cell.done ? 'done' : ''}`;
 const origin = (cell) => cell.w || undefined;
 const writeValueData = (element, cell) => {
   writeData(element, 'value', cell.v ?? '');
@@ -79,10 +82,10 @@ function makeValueNode(cells, handlers) {
   // Handles are drawn only then: elsewhere Python has declared where they are (the edge
   // layer draws from that), and each is a component watching React Flow's store.
   return memo(({ id, data, sourcePosition, targetPosition, isConnectable: editing }) => {
-    useCellLook(cells, id, valueLook);
+    const near = useContext(Near);
+    useCellLook(cells, id, near ? valueLook : farLook);
     const cell = cells.get(id);
     const { liveData, liveValue, liveGrad, liveTangent } = useLiveNumbers(cells, id);
-    const near = useContext(Near);
     const known = gradKnown(cell);
     const dataClass = classes('vnode__cell', notFinite(cell.v) && 'is-warning',
       cell.vt === '?' && 'is-unknown');

@@ -20,6 +20,7 @@ class Stepping:
         self.explanation = by_testid("step-explanation")
         self.counter = by_testid("step-counter")
         self.tangent_select = by_testid("tangent-input")
+        self.tangent_names = None  # the inputs the select offers
         self.buttons = {name: by_testid(name) for name in self.CONTROLS}
         self.controls = {**self.buttons, "expand-current": by_testid("expand-current")}
         self.disabled_shown = {}  # step control -> the `disabled` the page last got from us
@@ -121,10 +122,15 @@ class Stepping:
             self.show_step()
 
     def show_tangent_inputs(self):
-        """Forward mode's select (off, then each input) and the sweep counts."""
+        """Forward mode's select (off, then each input; rebuilt only when the inputs
+        change) and the sweep counts."""
         s = self.page.session
-        self.tangent_select.innerHTML = tangent_options_html(s)
-        self.tangent_select.disabled = not s.inputs
+        names = [name for name, _ in s.inputs]
+        if names != self.tangent_names:
+            self.tangent_select.innerHTML = tangent_options_html(names)
+            self.tangent_names = names
+        self.tangent_select.value = s.tangent_input
+        self.tangent_select.disabled = not names
         by_testid("sweep-counts").textContent = sweep_counts_text(s)
 
     # the keyboard -----------------------------------------------------------------------

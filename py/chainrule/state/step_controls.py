@@ -29,12 +29,12 @@ def explanation_html(session):
                    for testid, text in explanation_blocks(session))
 
 
-def tangent_options_html(session):
-    """Forward mode's select: off, then ∂/∂ each input, the chosen one selected."""
-    options = [("", "off")] + [(name, f"∂/∂{name}") for name, _ in session.inputs]
-    return "".join(
-        f'<option value="{escape(value)}"{" selected" if value == session.tangent_input else ""}>'
-        f'{escape(text)}</option>' for value, text in options)
+def tangent_options_html(names):
+    """Forward mode's select for the inputs `names`: off, then ∂/∂ each input. The choice
+    is the select's value: an MLP has hundreds of inputs, and a choice rebuilds none."""
+    options = [("", "off")] + [(name, f"∂/∂{name}") for name in names]
+    return "".join(f'<option value="{escape(value)}">{escape(text)}</option>'
+                   for value, text in options)
 
 
 def sweep_counts_text(session):
