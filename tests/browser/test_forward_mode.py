@@ -6,11 +6,13 @@ from playwright.sync_api import expect
 
 from chainrule import forward_steps, parse, tangents
 from chainrule.core.ids import node_ids
+from chainrule.core.nn import MLP
+from chainrule.view.cells import cell_text
 from chainrule.state.share import SharedState, encode
 from harness import wait_for_state
 from pages import (
-    LECTURE, TIMEOUT_MS, Expected, by_testid, check_position, enter_text, eventually,
-    explanation, open_app, read_canvas, same_number,
+    LECTURE, TIMEOUT_MS, Expected, assert_that, by_testid, check_position, enter_text,
+    eventually, explanation, open_app, read_canvas, same_number,
 )
 from torch_oracle import torch_tangents
 
@@ -184,6 +186,79 @@ def test_tuning_keeps_tangents_live(page, app_url):
 
     eventually(page, live)
     expect_counter_text(page, "forward mode 3 / 3")
+
+
+# Each value node's tangent cell text, or None for a node drawn without one.
+TANGENT_CELLS = """() => Object.fromEntries([...document.querySelectorAll(
+    '[data-testid="canvas"] [data-testid="value-node"]')].map((el) => [el.dataset.id,
+      el.querySelector('[data-testid="tangent-cell"] > span')?.textContent ?? null]))"""
+FAR = "document.querySelectorAll('[data-testid=\"canvas\"] .is-far').length"
+
+
+def zoom_in_until_near(page):
+    canvas = by_testid(page, "canvas")
+    for _ in range(30):
+        if page.evaluate(FAR) == 0:
+            return
+        canvas.locator(".react-flow__controls-zoomin").click()
+    raise AssertionError("the nodes are still drawn as boxes")
+
+
+def test_forward_mode_chosen_on_boxes_shows_its_tangents_once_zoomed_in(page, app_url):
+    """A graph too big to read is drawn as boxes; forward mode turned on (or off) there
+    draws (or takes away) every tangent cell once the nodes are near enough to read."""
+    open_app(page, app_url)
+    text = MLP(2, [8, 8, 1], nonlin="tanh", seed=3).source([0.5, -1.5], 1.0, groups=False)
+    enter_text(page, text, exact=False)
+    program = parse(text)
+    order = program.output.topological_order()
+    ids = node_ids(order)
+    name, x = next(iter(program.inputs.items()))
+    expected = {ids[v]: dot for v, dot in tangents(program.output, x, order).items()}
+    assert page.evaluate(FAR) > 0, "fitted, the graph is drawn as boxes"
+    by_testid(page, "tangent-input").select_option(name)
+
+    def shown():
+        values = read_canvas(page).values
+        for vid, node in values.items():
+            assert node["tangent"] and same_number(node["tangent"], expected[vid], exact=False), \
+                (vid, node["tangent"], expected[vid])
+        return {vid: float(node["tangent"]) for vid, node in values.items()}
+
+    dots = eventually(page, shown)
+    assert set(page.evaluate(TANGENT_CELLS).values()) == {None}, "a box has no cells"
+
+    zoom_in_until_near(page)
+    eventually(page, lambda: assert_that(
+        page.evaluate(TANGENT_CELLS) == {vid: cell_text(dot) for vid, dot in dots.items()},
+        "every value drawn in full shows its tangent"))
+
+    by_testid(page, "fit-view").click()
+    eventually(page, lambda: assert_that(page.evaluate(FAR) > 0, "fitted: boxes again"))
+    by_testid(page, "tangent-input").select_option("")
+    eventually(page, lambda: [_no_tangent(v) for v in read_canvas(page).values.values()])
+    zoom_in_until_near(page)
+    eventually(page, lambda: assert_that(
+        set(page.evaluate(TANGENT_CELLS).values()) == {None}, "forward mode off: no tangents"))
+
+
+def test_the_tangent_select_follows_the_mode_and_the_inputs(page, app_url):
+    open_app(page, app_url)
+    enter_text(page, REUSED, exact=False)
+    select = by_testid(page, "tangent-input")
+    select.select_option("w")
+    enter_text(page, REUSED.replace("b = 2", "b = 3"), exact=False)  # the same inputs
+    operators = sum(1 for v in parse(REUSED).output.topological_order() if v.parents)
+    expect_counter_text(page, f"forward mode {operators} / {operators}")
+    expect(select).to_have_value("w")
+    by_testid(page, "forward-pass").click()
+    expect(select).to_have_value("")
+    select.select_option("x")
+    other = "a = 1\nc = a * 3"
+    enter_text(page, other, exact=False)  # x is gone, and forward mode with it
+    expect(select.locator("option")).to_have_text(["off", "∂/∂a"])
+    expect(select).to_have_value("")
+    expect_counter_text(page, f"backward 0 / {Expected.of(other).total}")
 
 
 def _assert_tangent(page, label, text):
