@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "py"))
 
 from render import (  # noqa: E402
     VIEWPORT, app_page, draw, drawn_far, mlp_program, nodes_in_view, site_argument, spread,
-    zoom_in_to_detail,
+    view_at_rest, zoom_in_to_detail,
 )
 
 from chainrule import flow_graph, parse  # noqa: E402
@@ -84,7 +84,7 @@ def main():
                         " drawn in full"] = changes()
                 page.set_viewport_size(BIG_WINDOW)
                 page.click('[data-testid="fit-view"]')
-                page.wait_for_timeout(300)
+                view_at_rest(page)
                 zoom_in_to_detail(page)
                 results[f"{nodes:5d} nodes in a {BIG_WINDOW['width']:,} x {BIG_WINDOW['height']:,}"
                         f" window: {nodes_in_view(page)} in view, drawn in full"] = changes()
