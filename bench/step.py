@@ -84,10 +84,11 @@ CLICK_TILL_LINK_WRITTEN = """(testid) => new Promise((resolve, reject) => {
   };
   requestAnimationFrame(written);
 })"""
-# The step counter's sweep and words, e.g. ["forward", "forward 3 / 5"].
+# The step counter's sweep and words, e.g. ["forward", "forward 3 / 5"] (a build from
+# before forward mode, timed for comparison, steps backprop only and names no sweep).
 COUNTER = """(() => {
   const counter = document.querySelector('[data-testid="step-counter"]');
-  return [counter.dataset.phase, counter.textContent];
+  return [counter.dataset.phase ?? 'backward', counter.textContent];
 })()"""
 
 
