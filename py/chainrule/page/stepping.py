@@ -131,7 +131,10 @@ class Stepping:
             self.tangent_names = names
         self.tangent_select.value = s.tangent_input
         self.tangent_select.disabled = not names
-        by_testid("sweep-counts").textContent = sweep_counts_text(s)
+        counts = by_testid("sweep-counts")
+        text = sweep_counts_text(s)
+        if counts.textContent != text:  # new text lays out the page: only when it changes
+            counts.textContent = text
 
     # the keyboard -----------------------------------------------------------------------
 
