@@ -216,6 +216,41 @@ def test_forward_mode_shows_every_tangent_then_steps_the_sweep(session):
     assert session.counter == "backward 7 / 7"
 
 
+def shown(cells):
+    """Cells as the page shows them: an empty part ("" or no key) is no part."""
+    kept = {i: {k: x for k, x in c.items() if x != ""} for i, c in cells.items()}
+    return {i: c for i, c in kept.items() if c}
+
+
+def test_patches_bring_the_page_to_the_cells_a_new_draw_would_show(session):
+    """Forward mode chosen, switched and turned off, with backprop finished (only the
+    tangents are sent) or not (every changed part): the cells on the page after the
+    patches are the cells a new draw would show."""
+    page = session.cells(every=True)
+
+    def apply(patches):
+        for item, patch in patches.items():
+            page.setdefault(item, {}).update(patch)
+        assert shown(page) == shown(session.cells(every=True))
+        return labelled(session, patches)
+
+    apply(session.finish())
+    chosen = apply(session.set_tangent_input("a"))
+    assert all(set(p) <= {"t", "tt", "hl"} for p in chosen.values()), \
+        "with backprop finished, its values and grads are on the page already"
+    assert chosen["L"]["t"] == "6.0" and len(chosen) == len(session.order)
+    assert apply(session.set_tangent_input("b"))["e"]["t"] == "2.0"
+    apply(session.set_tangent_input(""))
+    again = apply(session.set_tangent_input(""))
+    assert all(set(p) <= {"hl"} for p in again.values()), "off again: no number changes"
+    apply(session.reset())
+    apply(session.step())
+    apply(session.set_tangent_input("c"))  # backprop finished on the way
+    apply(session.start_forward_pass())
+    apply(session.step())
+    apply(session.set_tangent_input("a"))
+
+
 def value_cells_of(session, patches):
     return labelled(session, patches)
 

@@ -82,6 +82,22 @@ def test_the_forward_pass_steps_from_question_marks_into_backprop_and_back(page,
     check_position(page, expected, expected.total)
 
 
+HIGHLIGHTED = """() => document.querySelectorAll(
+    '[data-testid="canvas"] :is(.is-result, .is-operand, .is-operator, .is-constant)').length"""
+
+
+def test_the_forward_pass_takes_the_highlight_of_the_step_before_away(page, app_url):
+    open_app(page, app_url)
+    for k in range(1, 4):
+        by_testid(page, "step").click()
+        expect_counter_text(page, f"backward {k} / 7")
+    eventually(page, lambda: assert_that(page.evaluate(HIGHLIGHTED) > 0, "a step is lit"))
+    by_testid(page, "forward-pass").click()
+    expect_counter_text(page, "forward 0 / 3")
+    eventually(page, lambda: assert_that(page.evaluate(HIGHLIGHTED) == 0,
+                                         "before the first operator, nothing is lit"))
+
+
 def test_the_page_still_opens_with_every_value_and_backprop_at_zero(page, app_url):
     canvas = open_app(page, app_url)
     expect_counter_text(page, "backward 0 / 7")
