@@ -50,8 +50,16 @@ export function writeTitle(element, text) {
   if (element.title !== text) element.title = text;
 }
 
+// The data attributes as last written, kept on the element: reading one back through
+// `dataset` is a DOM call, and a patch of every cell reads three on every value node.
+const WRITTEN = Symbol('data written');
+
 export function writeData(element, key, text) {
-  if (element.dataset[key] !== text) element.dataset[key] = text;
+  const written = (element[WRITTEN] ??= {});
+  if (written[key] !== text) {
+    written[key] = text;
+    element.dataset[key] = text;
+  }
 }
 
 // Python's numbers cross as JSON numbers when finite and otherwise as the text "nan",
