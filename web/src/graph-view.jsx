@@ -42,7 +42,8 @@ function gradKnown(cell) {
 // is not finite is in the warning colour, with where it came from (`w`) as its tooltip.
 // Forward mode on: the cell has a tangent text ("?" until the sweep reaches it).
 const tangentShown = (cell) => Boolean(cell.tt);
-const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', notFinite(cell.v) ? 'warn' : '',
+const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', cell.mk ? 'mark' : '',
+  notFinite(cell.v) ? 'warn' : '',
   gradKnown(cell) ? (notFinite(cell.g) ? 'grad warn' : 'grad') : '', cell.w ?? '',
   tangentShown(cell) ? (cell.t ? 'tangent' : 'tangent unknown') : ''].join(' ');
 const origin = (cell) => cell.w || undefined;
@@ -90,7 +91,7 @@ function makeValueNode(cells, handlers) {
       <div
         ref={liveData}
         className={classes('vnode', `vnode--${data.role}`, cell.hl && `is-${cell.hl}`,
-          cell.done && 'is-done', !near && 'is-far')}
+          cell.done && 'is-done', cell.mk && 'is-marked', !near && 'is-far')}
         data-testid="value-node" data-id={id} data-label={data.label} data-role={data.role}
         data-value={cell.v ?? ''} data-grad={known ? cell.g : ''} data-tangent={cell.t ?? ''}
         title={data.role === 'incomplete' ? 'Incomplete: its operator is missing an operand, so it is not in the text' : undefined}

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 
 from ..view.lesson_markup import body_html
-from .lesson_tasks import status
+from .lesson_tasks import Progress, status
 from .lessons import MAX_LESSON_CHARS, SHIPPED
 
 
@@ -100,3 +100,41 @@ class LessonState:
         return {"title": self.lesson.title, "counter": self.counter, "heading": step.title,
                 "body": body_html(step.body), "task": task, "done": done,
                 "first": self.at_first, "last": self.at_last}
+
+
+def progress_of(session, right=0, base=({}, {}, "")):
+    """The Progress a task is checked against, from the session on screen: `right` practice
+    answers since the step opened, `base` as `base_of` gave it then."""
+    if session.program is None:
+        return Progress(right=right, base=base)
+    program = session.program
+    values = {name: v.data for name, v in program.values.items()}
+    values.update((name, v.data) for name, v in program.inputs.items())
+    forward = (session.forward.position, session.forward.total) if session.forward else None
+    tangent = (session.tangent.position, session.tangent.total) if session.tangent else None
+    return Progress((session.position, session.total), forward, tangent, session.tangent_input,
+                    values, frozenset(session.collapsed), right, base)
+
+
+def base_of(session):
+    """(numbers, grads, output name) as a step opens: what a nudge is measured from."""
+    if session.program is None:
+        return {}, {}, ""
+    program = session.program
+    values = {name: v.data for name, v in program.values.items()}
+    values.update((name, v.data) for name, v in program.inputs.items())
+    grads = {name: v.grad for name, v in program.inputs.items()}
+    output = next((name for name, v in program.values.items() if v is program.output), "")
+    return values, grads, output
+
+
+def marked_cells(session, names, on=True):
+    """Cell patches that mark (or unmark) the value nodes of `names` for a lesson step."""
+    ids = session.ids
+    program = session.program
+    found = {}
+    for name in names:
+        v = program.values.get(name) or program.inputs.get(name) if program else None
+        if v is not None and v in ids:
+            found[ids[v]] = {"mk": on}
+    return found
