@@ -278,3 +278,39 @@ def test_embed_code_is_an_iframe_of_the_state_with_a_title():
     assert embed_src("/p/", "") == "/p/?embed"
     hostile = embed_code("/p/", "#s=x", embed_title("x", 'lesson "><script>'))
     assert "<script>" not in hostile and "&quot;&gt;&lt;script&gt;" in hostile
+
+
+def test_a_teachers_lesson_travels_in_a_link(tmp_path, capsys):
+    from chainrule.state.lesson_link import lesson_link, main
+
+    text = (LESSONS / "micrograd.md").read_text()
+    link = lesson_link(text, "https://x.github.io/chainrule/#old")
+    state = decode(link[link.index("#"):])
+    assert link.startswith("https://x.github.io/chainrule/#s=")
+    assert state.lesson_text == text and state.lesson_step == 0
+    assert state.text == parse_lesson(text).steps[0].program
+    with pytest.raises(LessonError, match="step 1"):
+        lesson_link(HEADER + "---\ntitle: One\n---\nWords.", "./")
+    bad = tmp_path / "bad.md"
+    bad.write_text("no front matter")
+    assert main([str(bad)]) == 1
+    assert "bad.md: a lesson starts with a front matter block" in capsys.readouterr().err
+
+
+def test_what_a_task_is_checked_against_comes_from_the_session():
+    from chainrule.state.lesson_position import base_of, marked_cells, progress_of
+    from chainrule.state.session import Session
+    from dagre_node import run_dagre
+
+    session = Session(run_dagre)
+    session.load("x = 3\ny = 3*x**2 - 4*x + 5")
+    session.finish()
+    base = base_of(session)
+    assert base == ({"x": 3.0, "y": 20.0}, {"x": 14.0}, "y")
+    session.tune("x", 3.01)
+    progress = progress_of(session, right=2, base=base)
+    assert progress.backward == (10, 10) and progress.forward is None and progress.right == 2
+    assert status(read_task("nudge x", inputs=["x"]), progress)[0]
+    marks = marked_cells(session, ["x", "nope"])
+    assert list(marks.values()) == [{"mk": True}]
+    assert marked_cells(session, ["x"], on=False) == {next(iter(marks)): {"mk": False}}
