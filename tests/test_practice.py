@@ -225,12 +225,16 @@ def test_moves_other_than_step_show_every_number_and_do_not_count(session):
     practice.answer("1", session)
     step(session, practice)
     assert practice.asking
+    asked = practice.question
     session.back()
-    assert practice.moved(session, "back") == {} and not practice.asking
+    assert practice.moved(session, "back") == {asked.node_id: session.cell(asked.value)}
+    assert not practice.asking and session.cell(asked.value)["g"] == ""  # unknown again
     assert practice.score.answered == 1
     step(session, practice)  # the same step again: asked again, it was never answered
     assert practice.asking
-    step(session, practice)  # past it unanswered: counted as missed
+    skipped = practice.question
+    patches = step(session, practice)  # past it unanswered: counted as missed, and shown
+    assert patches[skipped.node_id]["g"] == repr(skipped.true)
     assert practice.score.answered == 2 and practice.score.first_try == 1
     for _ in range(2):
         session.back()
@@ -249,6 +253,18 @@ def test_turning_practice_off_shows_the_number_it_hid(session):
     step(session, practice)
     node = practice.question.node_id
     assert practice.set_on(False, session)[node]["g"] == "1.0"
+
+
+def test_what_each_kind_of_page_change_does_to_the_question(session):
+    practice = open_program(session, LECTURE)
+    step(session, practice)
+    node = practice.question.node_id
+    assert practice.follow(session, "redraw") == {node: practice.question.concealed}
+    assert practice.follow(session, None) == {} and practice.asking
+    assert practice.follow(session, "regroup") == {node: practice.question.concealed}
+    assert practice.follow(session, "tune")[node]["g"] == "1.0" and not practice.asking
+    practice.set_on(False, session)
+    assert practice.follow(session, "step") == {}
 
 
 def test_conceal_keeps_a_whole_view_hiding_the_number(session):

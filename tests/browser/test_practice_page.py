@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from chainrule import backward_steps, parse
 from chainrule.core.ids import node_ids
 from chainrule.state.presets import PRESETS
+from chainrule.state.share import SharedState, encode
 from harness import wait_for_state
 from pages import (
     LECTURE, TIMEOUT_MS, Expected, blur, by_testid, enter_text, expect_counter, open_app,
@@ -217,7 +218,8 @@ def test_practice_asks_for_values_in_the_forward_pass(page, app_url):
 def test_practice_is_in_the_link_and_survives_a_reload(page, app_url):
     open_app(page, app_url)
     practice_on(page)
-    page.wait_for_function("location.hash.length > 3")
+    page.wait_for_function("(hash) => location.hash === hash",
+                           arg=encode(SharedState(LECTURE, example="lecture", practice=True)))
     page.reload()
     wait_for_state(page, "ready")
     expect(by_testid(page, "practice")).to_have_attribute("aria-pressed", "true")

@@ -17,9 +17,10 @@ class LessonPosition:
     key: str = None
     text: str = None
     step: int = 0
+    open: bool = True  # the panel was open (a closed lesson keeps its place for the button)
 
     def dumps(self):
-        fields = {"step": self.step}
+        fields = {"step": self.step, "open": self.open}
         if self.key is not None:
             fields["key"] = self.key
         else:
@@ -37,12 +38,13 @@ def read_position(stored):
     if not isinstance(fields, dict):
         return None
     step, key, text = fields.get("step"), fields.get("key"), fields.get("text")
+    shown = fields.get("open", True) is not False
     if type(step) is not int or not 0 <= step < 1000:
         return None
     if key is not None:
-        return LessonPosition(key=key, step=step) if key in SHIPPED else None
+        return LessonPosition(key=key, step=step, open=shown) if key in SHIPPED else None
     if isinstance(text, str) and len(text) <= MAX_LESSON_CHARS:
-        return LessonPosition(text=text, step=step)
+        return LessonPosition(text=text, step=step, open=shown)
     return None
 
 
@@ -138,3 +140,15 @@ def marked_cells(session, names, on=True):
         if v is not None and v in ids:
             found[ids[v]] = {"mk": on}
     return found
+
+
+def restore_arguments(place):
+    """Session.restore's (step, forward, tangent, tangent_step) for a lesson step's start;
+    an end is any number past the last step (restore clamps it)."""
+    end = 10 ** 9
+    position = end if place.position is None else place.position
+    if place.phase == "forward":
+        return 0, position, "", 0
+    if place.phase == "tangent":
+        return 0, None, place.wrt, position
+    return position, None, "", 0

@@ -15,6 +15,13 @@ from .practice_questions import question_for
 
 # What moved the session: only a Step asks; the others show every number.
 ASKING_MOVES = ("step",)
+# The move each kind of page refresh (state/refresh.py) is, when its caller does not say:
+# a new program, a tuning, a new picture of the same step, groups, a jump. None: nothing
+# moved (practice's own changes).
+MOVES = {"program": "load", "canvas-program": "load", "canvas-layout": "load",
+         "restored": "load", "tuned": "tune", "tuning": "tune", "layout": "redraw",
+         "mode": "redraw", "groups": "regroup", "step": "back", "pass": "restore",
+         "practice": None, "answer": None}
 
 
 @dataclass
@@ -74,16 +81,30 @@ class Practice:
             self.answered.clear()
         return patches
 
+    def follow(self, session, move):
+        """After a change the page redraws (`move` as MOVES names it): the cell patches to
+        apply over what the change drew ({} when practice is off)."""
+        if not self.on or move is None:
+            return {}
+        if move == "redraw":  # a new picture of the same step: the number stays hidden
+            return self.conceal({})
+        if move == "regroup":
+            self.regrouped(session)
+            return self.conceal({})
+        return self.moved(session, move)
+
     def moved(self, session, move):
         """After the session moved (`move`: "step", "back", "reset", "finish", "play",
         "tune", "load", "restore"): returns the cell patches to apply over the session's.
-        A Step asks the new step's question; any move drops the question waiting (a Step
-        counts it as missed)."""
+        A Step asks the new step's question; any move drops the question waiting, and shows
+        its node as the session has it (a Step counts it as missed)."""
         patches = {}
         if self.question is not None:
             if move == "step":
                 self.score.count(self.question, False, False)
                 self.answered.add(self.question.key)
+            if move != "load":  # a new program: its cells are all new
+                patches = self._show(session)
             self.question = None
         if move in ("reset", "tune", "load", "restore"):
             self.answered.clear()
