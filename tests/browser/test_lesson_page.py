@@ -96,6 +96,8 @@ def test_a_reload_keeps_the_lesson_step(page, app_url):
     expect_step(page, lesson, 3)
     by_testid(page, "step").click()
     expect_counter(page, 4, 7)
+    page.wait_for_function("(hash) => location.hash === hash", arg=encode(SharedState(
+        LECTURE, step=4, example="lecture", practice=True, lesson="micrograd", lesson_step=3)))
     page.reload()
     wait_for_state(page, "ready")
     expect(by_testid(page, "lesson-panel")).to_be_visible(timeout=TIMEOUT_MS)

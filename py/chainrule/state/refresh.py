@@ -69,7 +69,7 @@ REDRAWS = {
     # a practice answer checked, or Show me
     "answer": ("stop-playing", "patches", "practice", "step", "lesson", "link-soon"),
     # a lesson opened, closed or moved to another step (what its step set up came first)
-    "lesson": ("stop-playing", "lesson", "link-soon"),
+    "lesson": ("stop-playing", "lesson", "link"),
 }
 
 
