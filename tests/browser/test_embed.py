@@ -38,18 +38,19 @@ def test_the_embed_view_at_480_by_320_keeps_step_tune_and_practice(new_context, 
 
     by_testid(page, "step").click()
     expect_counter(page, 3, 7)
-    value = page.locator('[data-testid="value-a"]')  # tune: type a new number on the canvas
-    value.click()
-    typed = page.locator('input[data-testid="value-a"]')
-    typed.fill("3")
+    page.locator('[data-testid="value-f"]').focus()  # tune: type a number on the canvas
+    page.keyboard.press("Enter")
+    typed = page.locator('input[data-testid="value-f"]')
+    typed.fill("-3")
     typed.press("Enter")
     output = page.locator('[data-testid="value-node"][data-label="L"]')
-    expect(output).to_have_attribute("data-value", "-2.0", timeout=TIMEOUT_MS)
+    expect(output).to_have_attribute("data-value", "-12.0", timeout=TIMEOUT_MS)
 
+    expect_counter(page, 0, 7)  # a tuning starts stepping over
     by_testid(page, "practice").click()
     by_testid(page, "step").click()
     inside_window(page, "practice-answer")
-    by_testid(page, "practice-answer").fill("-2")
+    by_testid(page, "practice-answer").fill("1")
     by_testid(page, "practice-answer").press("Enter")
     expect(by_testid(page, "practice-feedback")).to_contain_text("Right (first try)")
 
@@ -78,16 +79,28 @@ def test_copy_embed_code_gives_an_iframe_that_works_offline(new_context, server,
     assert code.startswith(f'<iframe src="{app_url}?embed#s=')
     assert 'title="chainrule: the compute graph of L, stepping through backprop"' in code
     assert 'width="720" height="480"' in code
-    host = context.new_page()  # course notes on the page's own site (a first-party frame)
-    host.goto(app_url + "icons/icon.svg")
-    context.set_offline(True)
-    host.set_content(f"<!doctype html><title>notes</title>{code}")
+    # Course notes on the same site embed it (outside the page's folder, so the page's
+    # service worker has nothing to do with them).
+    notes = f"{server.origin}/notes/backprop.html"
+    context.route(notes, lambda route: route.fulfill(
+        body=f"<!doctype html><title>notes</title><h1>Backprop</h1>{code}",
+        content_type="text/html"))
+    host = context.new_page()
+    host.goto(notes)
     frame = host.frame_locator("iframe")
     expect(frame.locator('[data-testid="step-counter"]')).to_have_text(
         "backward 2 / 7", timeout=60_000)
     expect(frame.locator('[data-testid="expression"]')).to_be_hidden()
     frame.locator('[data-testid="step"]').click()
     expect(frame.locator('[data-testid="step-counter"]')).to_have_text("backward 3 / 7")
+
+    context.set_offline(True)  # the embed view works offline, like the page
+    offline = context.new_page()
+    offline.goto(notes)
+    frame = offline.frame_locator("iframe")
+    expect(frame.locator('[data-testid="step-counter"]')).to_have_text(
+        "backward 2 / 7", timeout=60_000)
+    expect(frame.locator(".masthead")).to_be_hidden()
 
 
 def test_a_lesson_in_the_embed_view(new_context, app_url):
