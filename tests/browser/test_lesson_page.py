@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from chainrule.state.lesson_position import LessonState
 from chainrule.state.lessons import parse_lesson
 from chainrule.state.share import SharedState, encode
-from harness import wait_for_state
+from harness import SERVICE_WORKER_ACTIVE, wait_for_state
 from pages import (
     LECTURE, TIMEOUT_MS, Expected, by_testid, expect_counter, open_app, wait_for_graph,
 )
@@ -142,3 +142,11 @@ def test_a_bad_lesson_link_is_reported_and_the_page_still_works(page, app_url):
     expect(by_testid(page, "lesson-panel")).to_be_hidden()
     wait_for_graph(page, Expected.of(LECTURE))
     expect_counter(page, 2, 7)
+
+
+def test_the_lesson_opens_offline_after_a_first_visit(page, app_url):
+    open_app(page, app_url)
+    assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    page.context.set_offline(True)
+    open_lesson(page)
+    expect_step(page, micrograd(), 0)
