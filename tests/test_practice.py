@@ -11,18 +11,10 @@ from chainrule.state.practice import Practice
 from chainrule.state.presets import PRESETS
 from chainrule.state.session import Session
 from dagre_node import run_dagre
+from micrograd_examples import BOXED_NEURON
 
 LECTURE = PRESETS["lecture"][1]
 REUSE = PRESETS["reuse"][1]
-BOXED_NEURON = """x1 = 2
-x2 = 0
-
-# group: neuron
-w1 = -3
-w2 = 1
-b = 6.8813735870195432
-o = tanh(x1*w1 + x2*w2 + b)
-"""
 
 
 @pytest.mark.parametrize("typed, number", [

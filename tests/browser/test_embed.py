@@ -85,23 +85,22 @@ def test_copy_embed_code_gives_an_iframe_that_works_offline(new_context, server,
     context.route(notes, lambda route: route.fulfill(
         body=f"<!doctype html><title>notes</title><h1>Backprop</h1>{code}",
         content_type="text/html"))
-    host = context.new_page()
+    frame = embedded_in(context.new_page(), notes, step=2)
+    frame.locator('[data-testid="step"]').click()
+    expect(frame.locator('[data-testid="step-counter"]')).to_have_text("backward 3 / 7")
+    context.set_offline(True)  # the embed view works offline, like the page
+    embedded_in(context.new_page(), notes, step=2)
+
+
+def embedded_in(host, notes, step):
+    """The embed view's frame in the notes at `notes`, showing backprop's `step`."""
     host.goto(notes)
     frame = host.frame_locator("iframe")
     expect(frame.locator('[data-testid="step-counter"]')).to_have_text(
-        "backward 2 / 7", timeout=60_000)
-    expect(frame.locator('[data-testid="expression"]')).to_be_hidden()
-    frame.locator('[data-testid="step"]').click()
-    expect(frame.locator('[data-testid="step-counter"]')).to_have_text("backward 3 / 7")
-
-    context.set_offline(True)  # the embed view works offline, like the page
-    offline = context.new_page()
-    offline.goto(notes)
-    frame = offline.frame_locator("iframe")
-    expect(frame.locator('[data-testid="step-counter"]')).to_have_text(
-        "backward 2 / 7", timeout=60_000)
-    expect(frame.locator(".masthead")).to_be_hidden()
-
+        f"backward {step} / 7", timeout=60_000)
+    for hidden in ('[data-testid="expression"]', ".masthead"):
+        expect(frame.locator(hidden)).to_be_hidden()
+    return frame
 
 def test_a_lesson_in_the_embed_view(new_context, app_url):
     context, _ = new_context(viewport={"width": 720, "height": 480})

@@ -14,16 +14,7 @@ from pages import (
     LECTURE, TIMEOUT_MS, Expected, blur, by_testid, enter_text, expect_counter, open_app,
     read_canvas,
 )
-
-BOXED_NEURON = """x1 = 2
-x2 = 0
-
-# group: neuron
-w1 = -3
-w2 = 1
-b = 6.8813735870195432
-o = tanh(x1*w1 + x2*w2 + b)
-"""
+from micrograd_examples import BOXED_NEURON  # tests/, on the path once pages is imported
 
 
 def lecture_ids():

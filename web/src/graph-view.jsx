@@ -490,7 +490,7 @@ export function mountGraph(element) {
     setGroupHandler(handler) {
       handlers.group = handler;
     },
-    // Patches to some cells, as JSON {id: {v, vt, g, gt, hl, done}}; only those re-render.
+    // Patches to some cells, as JSON {id: {v, vt, g, gt, hl, done, mk}} (mk: a lesson marks it); only those re-render.
     update(json) {
       cells.update(JSON.parse(json));
       if (api.following) handle.follow();
