@@ -19,7 +19,7 @@ class Practice:
         self.field = by_testid("practice-answer")
         self.feedback = by_testid("practice-feedback")
         self.score = by_testid("practice-score")
-        self.shown = None  # what the panel last showed
+        self.shown = None  # what the panel last showed (False: practice off)
 
     def start(self):
         listen = self.page.guard.listen
@@ -77,10 +77,11 @@ class Practice:
         panel = self.state.panel()
         root = document.documentElement
         if panel is None:
-            self.toggle.setAttribute("aria-pressed", "false")
-            self.panel.hidden = True
-            root.removeAttribute("data-practice")
-            self.shown = None
+            if self.shown is not False:  # off, and not drawn as off yet: a step is 5 ms
+                self.toggle.setAttribute("aria-pressed", "false")
+                self.panel.hidden = True
+                root.removeAttribute("data-practice")
+                self.shown = False
             return
         if panel == self.shown:
             return
