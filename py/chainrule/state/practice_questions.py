@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from ..core.explain import (display_name, dotted, fmt, local_name, local_rule, recipe,
                             recipe_numbers, tangent_terms, wrapped)
 from ..core.stepper import ForwardStep, TangentStep
-from ..view.wire import number_text
-from .session import UNKNOWN_GRAD, UNKNOWN_TANGENT, UNKNOWN_VALUE, cell_text
+from ..view.cells import UNKNOWN_GRAD, UNKNOWN_TANGENT, UNKNOWN_VALUE, grad_cell
 
 # How hard each op's rule is to apply by hand, for the score's "hardest rule so far".
 # A constant power is "**c"; an op not listed counts as 3.
@@ -96,8 +95,7 @@ def _backward_question(session, step):
     if step.accumulating:
         prompt = (f"{name} is used {uses} times and already holds {fmt(step.before)} from "
                   f"another use: what is its gradient {grad_name} now, the running total?")
-        concealed = {"g": number_text(step.before), "gt": cell_text(step.before),
-                     "done": False}
+        concealed = grad_cell(step.before, False)
     elif uses > 1:
         prompt = (f"{name} is used {uses} times: this step brings the first of its "
                   f"contributions. What is its gradient {grad_name} so far?")
