@@ -7,7 +7,8 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := build/stamps
-SITE_INPUTS := index.html web/build.mjs $(shell find py/chainrule -name "*.py" -not -path "*/notebook/*") $(shell find web/src web/shell web/build web/tools -type f)
+SITE_INPUTS := index.html web/build.mjs $(shell find py/chainrule -name '*.py' -not -path '*/notebook/*') \
+	$(wildcard lessons/*.md) $(shell find web/src web/shell web/build web/tools -type f)
 # The notebook widget's bundle, from the same renderer sources, inside the Python package.
 WIDGET_INPUTS := web/build/widget.mjs web/build/bundle.mjs web/build/paths.mjs $(shell find web/src -type f)
 

@@ -1,5 +1,16 @@
 """micrograd's README example, built with any Value class that has its ops (chainrule's,
-micrograd's own)."""
+micrograd's own); and the lecture's neuron as one `# group:` box."""
+
+# The lecture's neuron (o = tanh(x1*w1 + x2*w2 + b)) with its weights and bias in a group.
+BOXED_NEURON = """x1 = 2
+x2 = 0
+
+# group: neuron
+w1 = -3
+w2 = 1
+b = 6.8813735870195432
+o = tanh(x1*w1 + x2*w2 + b)
+"""
 
 
 def readme_example(Value):

@@ -38,7 +38,7 @@ def test_a_focused_control_is_pressed_by_space_and_enter(key):
 
 
 def test_other_shortcuts_still_work_from_a_control_pressed_a_moment_ago():
-    for key in ("ArrowRight", "ArrowLeft", "Home", "End", "f", "F", "g", "G", "?"):
+    for key in ("ArrowRight", "ArrowLeft", "Home", "End", "f", "F", "g", "G", "p", "P", "?"):
         assert shortcut(key, "control") == SHORTCUTS[key]
 
 

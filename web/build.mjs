@@ -10,6 +10,7 @@ import { bundleRenderer } from './build/bundle.mjs';
 import { ROOT, SHELL, PY_PACKAGE } from './build/paths.mjs';
 import { buildPage } from './build/page.mjs';
 import { copyPythonPackage, pyscriptConfig } from './build/python-sources.mjs';
+import { copyLessons } from './build/lessons.mjs';
 import { writeServiceWorker } from './build/service-worker.mjs';
 import { makeSnapshot } from './build/snapshot.mjs';
 import { trimStdlib } from './build/stdlib.mjs';
@@ -43,6 +44,7 @@ const modules = await step('page + python', async () => {
     await cp(path.join(SHELL, name), inSite(name), { recursive: true });
   }
   const modules = await copyPythonPackage(inSite('py', 'chainrule'));
+  await copyLessons(inSite('lessons'));
   const config = pyscriptConfig(modules);
   await writeFile(inSite('pyscript.json'), `${JSON.stringify(config, null, 2)}\n`);
   const page = await readFile(path.join(ROOT, 'index.html'), 'utf8');

@@ -50,9 +50,11 @@ def test_a_first_visit_downloads_each_file_once_and_caches_only_what_pages_use(
     cached = set(page.evaluate(CACHED_PATHS)) - {SUBPATH + "__complete__"}
     snapshot = SUBPATH + "pyodide/python.snapshot"
     # The service worker keeps the snapshot gunzipped; the manifest and its icons are
-    # the page's too, though a headless browser never asks for them.
+    # the page's too, though a headless browser never asks for them, and so are the
+    # lessons, fetched when one is opened (offline too).
     referenced = {SUBPATH + path for path in (
         "manifest.webmanifest", "icons/icon-192.png", "icons/icon-512.png")}
+    referenced |= {f"{SUBPATH}lessons/{path.name}" for path in (SITE / "lessons").iterdir()}
     assert cached - {snapshot} - referenced <= asked_by_the_page
     assert asked_by_the_page - {SUBPATH + "sw.js", snapshot + ".gz"} <= cached
     assert snapshot in cached

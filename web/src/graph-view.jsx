@@ -42,7 +42,8 @@ function gradKnown(cell) {
 // is not finite is in the warning colour, with where it came from (`w`) as its tooltip.
 // Forward mode on: the cell has a tangent text ("?" until the sweep reaches it).
 const tangentShown = (cell) => Boolean(cell.tt);
-const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', notFinite(cell.v) ? 'warn' : '',
+const valueLook = (cell) => [cell.hl ?? '', cell.done ? 'done' : '', cell.mk ? 'mark' : '',
+  notFinite(cell.v) ? 'warn' : '',
   gradKnown(cell) ? (notFinite(cell.g) ? 'grad warn' : 'grad') : '', cell.w ?? '',
   tangentShown(cell) ? (cell.t ? 'tangent' : 'tangent unknown') : ''].join(' ');
 // Far, a value is its box (see Near): only its highlight ring and done band show, so
@@ -93,7 +94,7 @@ function makeValueNode(cells, handlers) {
       <div
         ref={liveData}
         className={classes('vnode', `vnode--${data.role}`, cell.hl && `is-${cell.hl}`,
-          cell.done && 'is-done', !near && 'is-far')}
+          cell.done && 'is-done', cell.mk && 'is-marked', !near && 'is-far')}
         data-testid="value-node" data-id={id} data-label={data.label} data-role={data.role}
         data-value={cell.v ?? ''} data-grad={known ? cell.g : ''} data-tangent={cell.t ?? ''}
         title={data.role === 'incomplete' ? 'Incomplete: its operator is missing an operand, so it is not in the text' : undefined}
@@ -492,7 +493,7 @@ export function mountGraph(element) {
     setGroupHandler(handler) {
       handlers.group = handler;
     },
-    // Patches to some cells, as JSON {id: {v, vt, g, gt, hl, done}}; only those re-render.
+    // Patches to some cells, as JSON {id: {v, vt, g, gt, hl, done, mk}} (mk: a lesson marks it); only those re-render.
     update(json) {
       cells.update(JSON.parse(json));
       if (api.following) handle.follow();

@@ -15,16 +15,20 @@ from pyscript import document, js_modules
 
 import chainrule
 from ..state.canvas_edit import CanvasEditor
+from ..state.embed import is_embed
 from ..state.opening import typed_while_starting
 from ..state.refresh import redraws
 from ..state.session import Session
 from .canvas import Canvas
 from .dom import Guard, as_json, by_testid
 from .editing import Editing
+from .embed import Embed
 from .inputs import Inputs
+from .lesson import Lesson
 from .links import Links
 from .look import Look
 from .messages import Messages
+from .practice import Practice
 from .program import Program
 from .stepping import Stepping
 from .training import Training
@@ -45,6 +49,7 @@ class Page:
         self.renderer = renderer
         self.run_dagre = run_dagre
         self.session = Session(run_dagre)
+        self.embedded = is_embed(js.location.search)  # ?embed: inside a teacher's page
         self.canvas = CanvasEditor()  # the program as built by hand, and undo
         self.guard = Guard(lambda place, message: self.messages.say(place, message))
         self.messages = Messages(self.guard)
@@ -56,6 +61,9 @@ class Page:
         self.editing = Editing(self)
         self.look = Look(self)
         self.training = Training(self)
+        self.practice = Practice(self)
+        self.lesson = Lesson(self)
+        self.embed = Embed(self)
         self.painters = {
             "stop-playing": lambda c: self.stepping.stop_playing(),
             "graph": lambda c: self.canvas_view.show_graph(c.get("view"), c.get("fit", False)),
@@ -77,22 +85,27 @@ class Page:
             "examples": lambda c: self.program.show_examples(),
             "link": lambda c: self.links.remember_now(),
             "link-soon": lambda c: self.links.remember(),
+            "practice": lambda c: self.practice.follow(c),
+            "lesson": lambda c: self.lesson.show(c),
         }
 
     def refresh(self, kind, **change):
         """Redraws what a change of `kind` makes stale; `change` holds what it brought:
-        view, fit, patches, name (of a tuned input), recenter."""
+        view, fit, patches, name (of a tuned input), recenter, move (which step control)."""
+        change["kind"] = kind
         for part in redraws(kind):
             self.painters[part](change)
 
     def start(self):
         for controller in (self.canvas_view, self.program, self.links, self.stepping,
-                           self.inputs, self.editing, self.look, self.training):
+                           self.inputs, self.editing, self.look, self.training, self.practice,
+                           self.lesson, self.embed):
             controller.start()
         typed = typed_while_starting(self.program.editor.value,
                                      self.program.editor.defaultValue)
         if not self.links.open_link():
             self.links.open_saved()
+            self.lesson.open_saved()
         if typed is not None:
             self.program.use_text(typed)
         for control in document.querySelectorAll("[data-needs-python]"):

@@ -16,6 +16,7 @@ STORAGE = {
     "theme": "chainrule:theme",
     "direction": "chainrule:direction",  # set once the user picks a direction
     "panel": "chainrule:panel",  # "open" or "collapsed"; index.html reads it before painting
+    "lesson": "chainrule:lesson",  # the lesson and its step, as JSON (state/lesson_position.py)
 }
 
 

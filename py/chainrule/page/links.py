@@ -7,6 +7,7 @@ import json
 import js
 
 from ..core.expr import ExprError
+from ..state.lesson_position import LessonPosition
 from ..state.opening import link_notices, link_origin, link_to_open, saved_choices
 from ..state.scripts import python_script, pytorch_script
 from ..state.share import SharedState, encode
@@ -67,6 +68,8 @@ class Links:
             tangent_known = False
         for notice in link_notices(state, s.total, tangent_known):
             page.messages.notice(notice)
+        page.practice.set(state.practice)
+        page.lesson.from_link(state)
         return True
 
     def open_saved(self):
@@ -91,7 +94,10 @@ class Links:
     # keeping -------------------------------------------------------------------------
 
     def save(self):
-        """The text on screen, its collapsed groups and its example, for the next visit."""
+        """The text on screen, its collapsed groups and its example, for the next visit
+        (not from the embed view: a teacher's page must not change what the reader left)."""
+        if self.page.embedded:
+            return
         s = self.page.session
         store("text", s.text if s.text is not None else "")
         store("collapsed", json.dumps(sorted(s.collapsed) if s.tree else None))
@@ -112,9 +118,12 @@ class Links:
             return
         step, forward, tangent, tangent_step = s.where()
         direction = s.direction if s.direction_chosen else None  # else the reader's canvas picks
-        self.hash_shown = encode(SharedState(s.text, direction, step, forward, tangent,
-                                             tangent_step, collapsed=s.shared_collapsed,
-                                             example=self.page.program.origin))
+        lesson = self.page.lesson.position() or LessonPosition(step=0)
+        self.hash_shown = encode(SharedState(
+            s.text, direction, step, forward, tangent, tangent_step,
+            collapsed=s.shared_collapsed, example=self.page.program.origin,
+            practice=self.page.practice.state.on, lesson=lesson.key,
+            lesson_text=lesson.text, lesson_step=lesson.step))
         js.history.replaceState(None, "", self.hash_shown)
 
     def on_share(self):

@@ -25,7 +25,7 @@ class Stepping:
         self.controls = {**self.buttons, "expand-current": by_testid("expand-current")}
         self.disabled_shown = {}  # step control -> the `disabled` the page last got from us
         self.player = None
-        self.tick = page.guard.keep(lambda: self.on_step(), self.failed_playing)
+        self.tick = page.guard.keep(lambda: self.on_step("play"), self.failed_playing)
         self.explain_timer = None
         self.explain_later = page.guard.keep(lambda: self.show_step())
 
@@ -58,12 +58,13 @@ class Stepping:
                 self.page.refresh("pass", patches=s.start_forward_pass())
                 return
             self.page.refresh("step", patches={"back": s.back, "reset": s.reset,
-                                               "finish": s.finish}[action]())
+                                               "finish": s.finish}[action](), move=action)
             if action == "reset":
                 self.page.canvas_view.view.followAgain()
 
-    def on_step(self):
-        self.page.refresh("step", patches=self.page.session.step())
+    def on_step(self, move="step"):
+        """One step; `move` "play" when Play takes it (practice asks only on a Step)."""
+        self.page.refresh("step", patches=self.page.session.step(), move=move)
         if self.page.session.at_end:
             self.stop_playing()
 
@@ -78,7 +79,7 @@ class Stepping:
             self.stop_playing()
             return
         if self.page.session.at_end:
-            self.page.refresh("step", patches=self.page.session.reset())
+            self.page.refresh("step", patches=self.page.session.reset(), move="reset")
         self.player = js.setInterval(self.tick, self.play_interval())
         self.buttons["play"].dataset.playing = "true"
         self.buttons["play"].textContent = "⏸ Pause"
@@ -111,7 +112,8 @@ class Stepping:
             if self.disabled_shown.get(name) != disabled:  # only what changed: a step is 5 ms
                 self.controls[name].disabled = disabled
                 self.disabled_shown[name] = disabled
-        self.explanation.innerHTML = explanation_html(s)  # one bridge call for the lot
+        # one bridge call for the lot
+        self.explanation.innerHTML = explanation_html(s, self.page.practice.state)
 
     def show_step_later(self):
         """The explanation once a drag pauses: its numbers are replayed then."""
@@ -150,7 +152,9 @@ class Stepping:
             return
         page = self.page
         handler = {"expand-current": page.canvas_view.on_expand_current,
-                   "panel": page.look.on_panel, "shortcuts": page.look.on_shortcuts}.get(action)
+                   "panel": page.look.on_panel, "shortcuts": page.look.on_shortcuts,
+                   "practice": lambda: page.practice.set(not page.practice.state.on),
+                   }.get(action)
         if handler is None and action in (*self.CONTROLS, "forward-pass"):
             handler = lambda: self.do(action)  # noqa: E731
         if handler is not None:

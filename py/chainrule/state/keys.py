@@ -7,7 +7,8 @@ Play's Space only when nothing that takes Space has the focus: the canvas or the
 
 SHORTCUTS = {"ArrowRight": "step", "ArrowLeft": "back", " ": "play", "Home": "reset",
              "End": "finish", "f": "forward-pass", "F": "forward-pass", "g": "expand-current",
-             "G": "expand-current", "[": "panel", "?": "shortcuts"}
+             "G": "expand-current", "p": "practice", "P": "practice", "[": "panel",
+             "?": "shortcuts"}
 PRESS_KEYS = (" ", "Enter")  # what a focused button, link or summary answers itself
 FIELD_TAGS = ("INPUT", "TEXTAREA", "SELECT")
 CONTROL_TAGS = ("BUTTON", "A", "SUMMARY")

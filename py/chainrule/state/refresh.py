@@ -28,35 +28,48 @@ PARTS = {
     "examples": "the Examples select",
     "link": "the URL's hash, at once",
     "link-soon": "the URL's hash, a moment later (steps come fast)",
+    "practice": "practice mode's question follows the step (the number it asks for stays "
+                "hidden on the canvas) and its panel",
+    "lesson": "the lesson's panel, its task's state, and the nodes its step marks",
 }
 
 REDRAWS = {
     # a new program from the editor, an example, a link, a sample, undo
-    "program": ("stop-playing", "graph", "editing", "inputs", "tangent-inputs", "grad-check",
-                "groups", "history", "step", "saved", "examples", "link"),
+    "program": ("stop-playing", "graph", "practice", "editing", "inputs", "tangent-inputs",
+                "grad-check", "groups", "history", "step", "lesson", "saved", "examples",
+                "link"),
     # the canvas's program changed, built by hand
-    "canvas-program": ("stop-playing", "editor-text", "graph", "editing", "inputs",
-                       "tangent-inputs", "grad-check", "groups", "history", "step", "saved",
-                       "examples", "link"),
+    "canvas-program": ("stop-playing", "editor-text", "graph", "practice", "editing", "inputs",
+                       "tangent-inputs", "grad-check", "groups", "history", "step", "lesson",
+                       "saved", "examples", "link"),
     # the canvas drew again without a new program (New graph on an empty one, a node alone)
-    "canvas-layout": ("stop-playing", "graph", "editing", "groups", "history", "step", "link"),
+    "canvas-layout": ("stop-playing", "graph", "practice", "editing", "groups", "history",
+                      "step", "lesson", "link"),
     # a failed draw: everything back as it was
-    "restored": ("graph", "editing", "inputs", "tangent-inputs", "groups", "history", "step"),
+    "restored": ("graph", "practice", "editing", "inputs", "tangent-inputs", "groups",
+                 "history", "step", "lesson"),
     # an input's number, set (typed, slider released, scrub ended)
-    "tuned": ("stop-playing", "patches", "input", "grad-check", "step", "editor-follows",
-              "edit-model", "history", "saved", "examples", "link"),
+    "tuned": ("stop-playing", "patches", "practice", "input", "grad-check", "step", "lesson",
+              "editor-follows", "edit-model", "history", "saved", "examples", "link"),
     # an input's number in the middle of a drag
-    "tuning": ("stop-playing", "patches", "input", "step-later"),
+    "tuning": ("stop-playing", "patches", "practice", "input", "step-later"),
     # the direction, or Tidy: a new layout of the same program
-    "layout": ("graph", "link"),
+    "layout": ("graph", "practice", "lesson", "link"),
     # edit mode on or off
-    "mode": ("graph", "editing", "groups", "step"),
+    "mode": ("graph", "practice", "editing", "groups", "step", "lesson"),
     # a group opened or closed
-    "groups": ("regroup", "groups", "step", "saved", "link-soon"),
-    # Step, Back, Reset, Finish
-    "step": ("patches", "step", "link-soon"),
+    "groups": ("regroup", "practice", "groups", "step", "lesson", "saved", "link-soon"),
+    # Step, Back, Reset, Finish (`move` says which; a Step of practice asks)
+    "step": ("patches", "practice", "step", "lesson", "link-soon"),
     # the forward pass, or forward mode's input
-    "pass": ("stop-playing", "patches", "step", "tangent-inputs", "link-soon"),
+    "pass": ("stop-playing", "patches", "practice", "step", "tangent-inputs", "lesson",
+             "link-soon"),
+    # practice mode on or off
+    "practice": ("stop-playing", "patches", "practice", "step", "lesson", "link-soon"),
+    # a practice answer checked, or Show me
+    "answer": ("stop-playing", "patches", "practice", "step", "lesson", "link-soon"),
+    # a lesson opened, closed or moved to another step (what its step set up came first)
+    "lesson": ("stop-playing", "lesson", "link"),
 }
 
 

@@ -144,6 +144,10 @@ class Session(Timeline):
             cells.setdefault(node_id, {})["hl"] = self.highlighted[node_id]
         return cells
 
+    def cell(self, v):
+        """Value `v`'s cell as the canvas shows it now, its highlight apart."""
+        return self._cell(v)
+
     def _cell(self, v):
         cell = self._value_state(v)
         cell.update(self._grad_state(v))

@@ -12,11 +12,14 @@ import zlib
 from dataclasses import dataclass
 
 from ..core.expr import GROUP_NAME, MAX_SOURCE_CHARS
+from .lessons import MAX_LESSON_CHARS, SHIPPED
 
 PREFIX = "#s="
 MAX_HASH_CHARS = 64_000
-# A program's text as JSON, with every character escaped, is at most ~6 bytes per char.
-MAX_JSON_BYTES = 6 * MAX_SOURCE_CHARS + 200
+# A program's text (and a lesson's) as JSON, with every character escaped, is at most ~6
+# bytes per char.
+MAX_JSON_BYTES = 6 * (MAX_SOURCE_CHARS + MAX_LESSON_CHARS) + 200
+MAX_LESSON_STEP = 999
 DIRECTIONS = ("LR", "TB")
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 EXAMPLE_KEY = re.compile(r"[a-z0-9-]{1,40}")  # a key of presets.PRESETS, or of a later one
@@ -42,6 +45,12 @@ class SharedState:
     # made before groups were kept, and programs without groups).
     collapsed: tuple = None
     example: str = None  # the key of the example the text came from, if any
+    practice: bool = False
+    # A lesson open at step `lesson_step` (0-based): a shipped one by key, or the text of
+    # one a teacher wrote (checked by lessons.parse_lesson when it is opened).
+    lesson: str = None
+    lesson_text: str = None
+    lesson_step: int = 0
 
 
 def encode(state):
@@ -57,6 +66,14 @@ def encode(state):
         fields["c"] = sorted(state.collapsed)
     if state.example is not None:
         fields["e"] = state.example
+    if state.practice:
+        fields["p"] = 1
+    if state.lesson is not None or state.lesson_text is not None:
+        fields["ls"] = state.lesson_step
+        if state.lesson is not None:
+            fields["l"] = state.lesson
+        else:
+            fields["lt"] = state.lesson_text
     data = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     packed = base64.urlsafe_b64encode(zlib.compress(data, 9)).rstrip(b"=").decode("ascii")
     return PREFIX + packed
@@ -120,4 +137,30 @@ def decode(url_hash):
     if example is not None and not (isinstance(example, str) and EXAMPLE_KEY.fullmatch(example)):
         raise ShareError("this link's example is not the name of one")
     return SharedState(text, direction, step, forward, tangent, tangent_step, collapsed=collapsed,
-                       example=example)
+                       example=example, practice=_practice(fields), **_lesson(fields))
+
+
+def _practice(fields):
+    practice = fields.get("p", 0)
+    if practice not in (0, 1) or isinstance(practice, float):
+        raise ShareError("this link's practice mode is not on or off")
+    return bool(practice)
+
+
+def _lesson(fields):
+    """The lesson fields of a link: a shipped lesson's key or a lesson's text, and a step."""
+    key, text, step = fields.get("l"), fields.get("lt"), fields.get("ls", 0)
+    if key is None and text is None:
+        return {}
+    if key is not None and text is not None:
+        raise ShareError("this link holds two lessons")
+    if key is not None and key not in SHIPPED:
+        raise ShareError("this link's lesson is not one this page has")
+    if text is not None and not isinstance(text, str):
+        raise ShareError("this link's lesson is not text")
+    if text is not None and len(text) > MAX_LESSON_CHARS:
+        raise ShareError(f"this link's lesson is {len(text):,} characters long; "
+                         f"the limit is {MAX_LESSON_CHARS:,}")
+    if type(step) is not int or not 0 <= step <= MAX_LESSON_STEP:
+        raise ShareError("this link's lesson step is not a step number")
+    return {"lesson": key, "lesson_text": text, "lesson_step": step}

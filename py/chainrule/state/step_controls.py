@@ -14,19 +14,19 @@ def disabled_controls(session, playing):
             "expand-current": s.step_group is None}
 
 
-def explanation_blocks(session):
+def explanation_blocks(session, practice=None):
     """The explanation's [(testid, text)] paragraphs, with where the step is when it is
-    inside a collapsed group."""
+    inside a collapsed group; none that give away the number `practice` is asking for."""
     blocks = step_blocks(session)
     if session.step_group:
         blocks.append(("explain-group", f"In {session.step_group} (collapsed): G expands it."))
-    return blocks
+    return practice.blocks(blocks) if practice is not None else blocks
 
 
-def explanation_html(session):
+def explanation_html(session, practice=None):
     """The explanation as HTML: text only, escaped (names come from the user)."""
     return "".join(f'<p data-testid="{testid}">{escape(text)}</p>'
-                   for testid, text in explanation_blocks(session))
+                   for testid, text in explanation_blocks(session, practice))
 
 
 def tangent_options_html(names):
