@@ -92,13 +92,18 @@
   const loading = () => root.dataset.state === 'loading';
 
   // Controls that wait for Python say so while it starts (and why they stay
-  // disabled if it cannot); their own titles come back once it is ready.
+  // disabled if it cannot); their own titles come back once it is ready. The
+  // step controls wait only when the build's recorded steps do not replay
+  // (first-steps.js sets <html data-steps="replayed"> when they do).
   const WAITING = { loading: 'Python is starting…', error: 'Python could not start' };
   const STEP_BUTTONS = '[data-testid="controls"] button:not([data-testid="shortcuts-button"])';
+  const TANGENT = '[data-testid="tangent-input"]';
   function explainDisabled() {
     const why = WAITING[root.dataset.state];
-    for (const control of document.querySelectorAll(`[data-needs-python], ${STEP_BUTTONS}`)) {
-      if (why && control.disabled) {
+    const replayed = root.dataset.steps === 'replayed';
+    for (const control of document.querySelectorAll(`[data-needs-python], ${STEP_BUTTONS}, ${TANGENT}`)) {
+      const waits = !replayed || control.matches(`[data-needs-python], ${TANGENT}`);
+      if (why && waits && control.disabled) {
         control.dataset.ownTitle ??= control.title;
         control.title = why;
       } else if (control.dataset.ownTitle !== undefined) {
@@ -205,6 +210,7 @@
   }
 
   addEventListener('chainrule:boot-stage', (event) => enter(event.detail));
+  addEventListener('chainrule:controls', explainDisabled);
   addEventListener('chainrule:boot-progress', ({ detail: [name, received, needed] }) => {
     downloads[name] = [received, needed];
     if (root.dataset.bootStage === 'download') draw();

@@ -17,9 +17,11 @@ export function mount(element) {
 
 // Draws the build's prerendered default graph (inlined in the page as JSON) while Python
 // boots; Python then sends the same nodes, ids and positions, and takes over unseen.
+// Returns the view.
 export function paintFirst(element, script) {
   const first = mount(element);
   if (!first.drawn) first.setGraph(script.textContent, true);
+  return first;
 }
 
 export { download, downloadPng } from './export.js';
