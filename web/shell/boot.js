@@ -18,8 +18,47 @@
   // ?boot=snapshot or ?boot=normal forces a first visit's choice (for benchmarks).
   const forced = new URLSearchParams(location.search).get('boot');
 
+  // The first Step before Python (first-steps.js) needs the renderer alone. On a
+  // first visit the boot's downloads wait until it and its stylesheet have arrived
+  // (the load events of preloads of them, which the page's own tags share), so that
+  // on a slow link they do not share the link with it; the link is just as busy
+  // either way, so Python is not later for it. A page the service worker serves
+  // has nothing to wait for, and a renderer that never arrives holds nothing up for long.
+  const RENDERER_WAIT_MS = 4000;
+  const inSite = (file) => new URL(file, document.baseURI).href;
+  const add = (tag, properties) => document.head.append(Object.assign(document.createElement(tag), properties));
+  globalThis.chainruleDownloads = new Promise((resolve) => {
+    if (navigator.serviceWorker?.controller) {
+      resolve();
+      return;
+    }
+    let waiting = 2;
+    const arrived = () => {
+      waiting -= 1;
+      if (!waiting) resolve();
+    };
+    add('link', { rel: 'modulepreload', href: inSite('renderer/renderer.js'), onload: arrived, onerror: resolve });
+    add('link', { rel: 'preload', as: 'style', href: inSite('renderer/renderer.css'), onload: arrived, onerror: resolve });
+    setTimeout(resolve, RENDERER_WAIT_MS);
+  });
+  // Then the rest of the boot starts at once: our boot module, which starts Python
+  // (pyodide-boot.mjs; PyScript's config points at the same module), PyScript, and
+  // the files they ask for, preloaded so none waits for the one before it
+  // (`crossorigin` makes a preload match Pyodide's fetch(), so nothing downloads twice).
+  globalThis.chainruleDownloads.then(() => {
+    performance.mark('chainrule:downloads');
+    for (const file of ['pyodide/pyodide.mjs', 'pyodide/pyodide.asm.mjs', 'renderer/layout.js']) {
+      add('link', { rel: 'modulepreload', href: inSite(file) });
+    }
+    for (const file of ['pyodide/python_stdlib.zip', 'pyodide/pyodide-lock.json']) {
+      add('link', { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: inSite(file) });
+    }
+    add('script', { type: 'module', src: inSite('pyodide/pyodide-boot.mjs') });
+    add('script', { type: 'module', src: inSite('pyscript/core.js') });
+  });
+
   // The wasm and the Python snapshot are the boot's biggest reads: start them
-  // before any module has loaded, in a worker (pyodide/snapshot-worker.js), so
+  // before any module has loaded (once the renderer is in), in a worker (pyodide/snapshot-worker.js), so
   // that they never wait for the busy main thread. The worker compiles the wasm
   // (globalThis.chainruleWasm) and decides whether Python starts from the
   // snapshot: the service worker's copy when it has this build's, a download
@@ -51,7 +90,7 @@
       snapshot.reject(new Error(event.message || 'the snapshot reader failed'));
       wasm.reject(new Error(event.message || 'the snapshot reader failed'));
     };
-    worker.postMessage({
+    globalThis.chainruleDownloads.then(() => worker.postMessage({
       wasm: inPyodide('pyodide.asm.wasm'),
       cached: inPyodide('python.snapshot'),
       packed: inPyodide('python.snapshot.gz'),
@@ -60,7 +99,7 @@
       normalBootSeconds: NORMAL_BOOT_SECONDS,
       boot: forced,
       stage: !navigator.serviceWorker?.controller,
-    });
+    }));
     globalThis.chainruleSnapshot.catch(() => {});
     globalThis.chainruleWasm.catch(() => {});
   }

@@ -183,6 +183,7 @@
     // The renderer's view, once it has drawn the build's graph (index.html).
     attach(drawn) {
       if (handedOver || view) return;
+      performance.mark('chainrule:first-steps');
       view = drawn;
       view.setInputHandler(inputHandler);
       element('fit-view').disabled = false;

@@ -293,7 +293,8 @@ async function bootPython() {
   }
 }
 
-const booting = bootPython();
+// boot.js holds the boot's downloads until the renderer has arrived.
+const booting = Promise.resolve(globalThis.chainruleDownloads).then(bootPython);
 booting.catch(() => {});
 
 // What PyScript calls. It passes the index URL (ours) and its output streams.

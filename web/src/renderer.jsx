@@ -1,11 +1,16 @@
 // The thin renderer Python drives: mount the graph view once, and hand Python dagre and
 // graphlib's JSON reader/writer so a layout crosses the bridge in a few calls.
-import dagre from '@dagrejs/dagre';
-import { json as graphlibJson } from '@dagrejs/graphlib';
 import { mountGraph } from './graph-view.jsx';
 // Styles: graph-view.jsx imports its CSS; esbuild writes it out as renderer.css.
 
-export { dagre, graphlibJson };
+// dagre and graphlib come in a module of their own (layout.js), which PyScript imports
+// before Python starts (js_modules): the first Step before Python (the shell's replay)
+// needs this module alone, so a slow link brings it sooner without them.
+export let dagre = null;
+export let graphlibJson = null;
+export function provideLayout(layout) {
+  ({ dagre, graphlibJson } = layout);
+}
 
 let view = null;
 
