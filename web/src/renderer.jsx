@@ -5,12 +5,18 @@ import { mountGraph } from './graph-view.jsx';
 
 // dagre and graphlib come in a module of their own (layout.js), which PyScript imports
 // before Python starts (js_modules): the first Step before Python (the shell's replay)
-// needs this module alone, so a slow link brings it sooner without them.
-export let dagre = null;
-export let graphlibJson = null;
-export function provideLayout(layout) {
-  ({ dagre, graphlibJson } = layout);
+// needs this module alone, so a slow link brings it sooner without them. PyScript keeps
+// a copy of this module's exports, made before layout.js may have run: these stand-ins
+// call through to it.
+let layout = null;
+export function provideLayout(module) {
+  layout = module;
 }
+export const dagre = { layout: (graph) => layout.dagre.layout(graph) };
+export const graphlibJson = {
+  read: (json) => layout.graphlibJson.read(json),
+  write: (graph) => layout.graphlibJson.write(graph),
+};
 
 let view = null;
 
