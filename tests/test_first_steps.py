@@ -6,12 +6,13 @@ import random
 
 import pytest
 
-from chainrule.state import chrome, keys
-from chainrule.state.first_steps import place, record
+from chainrule.state import keys, look
+from chainrule.state.first_steps import place, record, renderer_calls, takeover_step
 from chainrule.state.presets import DEFAULT, PRESETS
 from chainrule.state.session import Session
-from chainrule.state.step_panel import (MOVES, disabled_controls, explanation_html, move,
-                                  start_playing, sweep_counts)
+from chainrule.state.step_controls import (MOVES, disabled_controls, explanation_html,
+                                           follows_again, move, start_playing,
+                                           sweep_counts_text)
 from dagre_node import run_dagre
 
 TEXT = PRESETS[DEFAULT][1]
@@ -51,7 +52,7 @@ def test_it_records_every_place_along_the_steps(recording):
     assert first["disabled"]["back"] and not first["disabled"]["step"]
     assert last["atEnd"] and last["disabled"]["step"] and not last["disabled"]["back"]
     assert recording["text"] == TEXT and recording["direction"] == "LR"
-    assert recording["sweeps"] == sweep_counts(fresh())
+    assert recording["sweeps"] == sweep_counts_text(fresh())
 
 
 def test_a_replay_of_any_walk_is_what_python_sends_live(recording):
@@ -63,7 +64,10 @@ def test_a_replay_of_any_walk_is_what_python_sends_live(recording):
         for _ in range(12):
             name = rng.choice((*MOVES, "play"))
             recorded = recording["moves"][at][name]
-            calls = start_playing(live) if name == "play" else move(live, name)
+            if name == "play":
+                calls = renderer_calls(start_playing(live))
+            else:
+                calls = renderer_calls(move(live, name), follows_again(name))
             assert as_data(recorded["calls"]) == as_data(calls), (at, name)
             at = recorded["to"]
             assert at == live.position
@@ -76,22 +80,22 @@ def test_the_recording_is_small_enough_to_inline(recording):
 
 def test_reset_brings_the_view_back_to_following_and_play_restarts_from_the_end():
     s = fresh()
-    assert move(s, "reset") == [("followAgain",)]
-    assert start_playing(s) == []  # not at the end: playing goes on from here
+    assert renderer_calls(move(s, "reset"), follows_again("reset")) == [["followAgain"]]
+    assert start_playing(s) is None  # not at the end: playing goes on from here
     move(s, "finish")
-    calls = start_playing(s)
+    calls = renderer_calls(start_playing(s))
     assert [name for name, *_ in calls] == ["update"] and s.position == 0
 
 
 def test_the_step_bar_disables_what_cannot_be_pressed():
     s = fresh()
-    assert disabled_controls(s) == {"step": False, "finish": False, "back": True,
+    assert disabled_controls(s, playing=False) == {"step": False, "finish": False, "back": True,
                                     "reset": True, "play": False, "expand-current": True}
     s.finish()
-    assert disabled_controls(s)["play"] and not disabled_controls(s, playing=True)["play"]
+    assert disabled_controls(s, False)["play"] and not disabled_controls(s, True)["play"]
     empty = Session(cached_dagre)
     empty.load("")
-    assert disabled_controls(empty)["play"] and sweep_counts(empty) == ""
+    assert disabled_controls(empty, False)["play"] and sweep_counts_text(empty) == ""
 
 
 def test_the_explanation_names_the_collapsed_group_the_step_is_in():
@@ -104,20 +108,24 @@ def test_the_explanation_names_the_collapsed_group_the_step_is_in():
     assert html.startswith('<p data-testid="explain-formula">')
     assert html.endswith(f'<p data-testid="explain-group">In {s.step_group} (collapsed): '
                          'G expands it.</p>')
-    assert not disabled_controls(s)["expand-current"]
+    assert not disabled_controls(s, False)["expand-current"]
 
 
-def test_the_theme_cycles_and_the_panel_toggles(recording):
-    seen, theme = [], "dark"
-    for _ in chrome.THEMES:
-        theme = chrome.next_theme(theme)
-        seen.append(theme)
-    assert seen == list(chrome.THEMES)
-    assert chrome.next_theme("sepia") == chrome.THEMES[0]
-    assert recording["themes"]["system"]["text"] == "◐ Theme: system"
+def test_the_theme_and_panel_words_are_pythons(recording):
+    for theme in look.THEMES:
+        assert recording["themes"][theme] == {"next": look.next_theme(theme),
+                                              "attributes": look.theme_button(theme)}
     panel = recording["panel"]
     assert panel["open"]["next"] == "collapsed" and panel["collapsed"]["next"] == "open"
-    assert panel["collapsed"]["aria-expanded"] == "false"
+    assert panel["collapsed"]["attributes"] == look.panel_button("collapsed")
+
+
+def test_python_takes_over_at_the_replayed_step_only_on_the_program_it_stepped():
+    handed = {"text": TEXT, "step": 3, "playing": False, "used": True}
+    assert takeover_step(handed, TEXT) == 3
+    assert takeover_step({**handed, "used": False}, TEXT) is None  # never stepped: as usual
+    assert takeover_step(handed, "x = 1") is None  # the user's own program opened instead
+    assert takeover_step({}, TEXT) is None  # no shell (a page without the recording)
 
 
 def test_the_page_gets_the_key_map_python_uses(recording):

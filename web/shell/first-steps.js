@@ -104,22 +104,19 @@
   }
 
   // -- theme, panel, shortcuts help, Fit ---------------------------------------
+  // As Python's page/look.py writes them: textContent and title as properties.
+  const setAttributes = (element, attributes) => {
+    for (const [name, text] of Object.entries(attributes)) {
+      if (name === 'textContent' || name === 'title') element[name] = text;
+      else element.setAttribute(name, text);
+    }
+  };
+  const panelState = () => (root.dataset.panel === 'collapsed' ? 'collapsed' : 'open');
   function showTheme() {
     if (!(root.dataset.theme in recording.themes)) root.dataset.theme = Object.keys(recording.themes)[0];
-    const words = recording.themes[root.dataset.theme];
-    const button = element('theme');
-    button.textContent = words.text;
-    button.setAttribute('aria-label', words['aria-label']);
+    setAttributes(element('theme'), recording.themes[root.dataset.theme].attributes);
   }
-
-  function showPanel() {
-    const words = recording.panel[root.dataset.panel === 'collapsed' ? 'collapsed' : 'open'];
-    const button = element('panel-toggle');
-    button.textContent = words.text;
-    button.title = words.title;
-    button.setAttribute('aria-label', words['aria-label']);
-    button.setAttribute('aria-expanded', words['aria-expanded']);
-  }
+  const showPanel = () => setAttributes(element('panel-toggle'), recording.panel[panelState()].attributes);
 
   const chrome = {
     theme() {
@@ -128,7 +125,7 @@
       showTheme();
     },
     panel() {
-      root.dataset.panel = recording.panel[root.dataset.panel === 'collapsed' ? 'collapsed' : 'open'].next;
+      root.dataset.panel = recording.panel[panelState()].next;
       store(storage.panel, root.dataset.panel);
       showPanel();
       view?.reframe();
