@@ -94,14 +94,15 @@ def test_controls_that_wait_for_python_say_so_until_it_is_ready(context, app_url
     page = context.new_page()
     page.goto(app_url, wait_until="domcontentloaded")
     page.wait_for_function("document.readyState !== 'loading'")
-    for name in ("share", "preset", "step", "edit-mode"):
+    # (The step controls step the build's recording meanwhile: test_first_steps.py.)
+    for name in ("share", "preset", "edit-mode", "forward-pass", "direction"):
         control = by_testid(page, name)
         assert control.is_disabled(), name
         assert control.get_attribute("title") == "Python is starting…", name
     release(page)
     wait_for_state(page, "ready")
     assert by_testid(page, "share").get_attribute("title") == "Copy a link to this graph and step"
-    assert by_testid(page, "step").get_attribute("title") == "Step (→)"
+    assert by_testid(page, "direction").get_attribute("title") == "Lay out left-to-right or top-to-bottom"
 
 
 def test_a_dropped_connection_offers_a_retry_that_downloads_only_what_never_arrived(
