@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { SHELL } from './paths.mjs';
+import { unxz } from './xz.mjs';
 
 // What no page asks for, so nothing precaches it: index.html is cached as './',
 // the config is inlined into the page, our package's files come bundled in
@@ -23,9 +22,10 @@ const LEFT_OUT = [
   /^pyscript\/(service-worker|storage)\.js$/,
   /^pyscript\/(core|xterm)\.css$/,
 ];
-// Kept gunzipped (under the name without .gz): the page reads the snapshot
-// from the cache as it is, with nothing to inflate.
-const INFLATED = /\.gz$/;
+// The .xz twins (web/build/xz.mjs) are where the worker downloads a file from when
+// nothing staged it; it keeps the file decoded, under the name without .xz (the
+// snapshot has no plain twin: the page reads it from the cache as it is).
+const XZ = /\.xz$/;
 
 async function listFiles(dir, prefix = '') {
   const files = [];
@@ -48,10 +48,12 @@ export async function writeServiceWorker(siteDir, name = 'sw.js') {
     hash.update(`${file}\0`);
     hash.update(bytes);
     if (LEFT_OUT.some((pattern) => pattern.test(file))) continue;
-    if (INFLATED.test(file)) {
-      assets.push([file.replace(INFLATED, ''), sha256(await promisify(gunzip)(bytes)), file]);
-    } else {
-      assets.push([file, sha256(bytes)]);
+    const plain = file.replace(XZ, '');
+    if (XZ.test(file) && !files.includes(plain)) {
+      assets.push([plain, sha256(await unxz(path.join(siteDir, file))), file]);
+    } else if (!XZ.test(file)) {
+      const twin = files.includes(`${file}.xz`) ? [`${file}.xz`] : [];
+      assets.push([file, sha256(bytes), ...twin]);
     }
   }
   assets.unshift(['./', sha256(await readFile(path.join(siteDir, 'index.html')))]);

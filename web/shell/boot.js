@@ -7,8 +7,8 @@
 (() => {
   const root = document.documentElement;
 
-  // What the boot downloads, [bytes, bytes on the wire], and the snapshot's hash:
-  // filled in by the build (web/build.mjs).
+  // What the boot downloads, {wasm, stdlib, snapshot: {wire: bytes on the wire,
+  // sha256: of the file}}: filled in by the build (web/build.mjs).
   const SIZES = __BOOT_SIZES__;
   globalThis.chainruleSizes = SIZES;
   // How many seconds more a boot without the snapshot takes than one with it
@@ -50,58 +50,59 @@
     for (const file of ['pyodide/pyodide.mjs', 'pyodide/pyodide.asm.mjs', 'renderer/layout.js']) {
       add('link', { rel: 'modulepreload', href: inSite(file) });
     }
-    for (const file of ['pyodide/python_stdlib.zip', 'pyodide/pyodide-lock.json']) {
-      add('link', { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: inSite(file) });
-    }
+    // (The standard library comes from the worker below on a first visit.)
+    add('link', { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: inSite('pyodide/pyodide-lock.json') });
     add('script', { type: 'module', src: inSite('pyodide/pyodide-boot.mjs') });
     add('script', { type: 'module', src: inSite('pyscript/core.js') });
   });
 
-  // The wasm and the Python snapshot are the boot's biggest reads: start them
-  // before any module has loaded (once the renderer is in), in a worker (pyodide/snapshot-worker.js), so
-  // that they never wait for the busy main thread. The worker compiles the wasm
-  // (globalThis.chainruleWasm) and decides whether Python starts from the
-  // snapshot: the service worker's copy when it has this build's, a download
-  // when the link is fast, else none (globalThis.chainruleSnapshot resolves
-  // {how: 'normal'}). pyodide-boot.mjs takes both from here (and starts the
-  // worker itself if this is missing).
+  // The wasm, the standard library and the Python snapshot are the boot's
+  // biggest reads: start them before any module has loaded (once the renderer
+  // is in), in a worker (pyodide/snapshot-worker.js), so that they never wait
+  // for the busy main thread. The worker compiles the wasm
+  // (globalThis.chainruleWasm), hands over the standard library on a first
+  // visit (globalThis.chainruleStdlib) and decides whether Python starts from
+  // the snapshot: the service worker's copy when it has this build's, a
+  // download when the link is fast, else none (globalThis.chainruleSnapshot
+  // resolves {how: 'normal'}). pyodide-boot.mjs takes them from here (and
+  // starts the worker itself, for the snapshot, if this is missing).
   {
     const inPyodide = (name) => new URL(`pyodide/${name}`, document.baseURI).href;
     const worker = new Worker(inPyodide('snapshot-worker.js'));
-    let snapshot, wasm;
-    globalThis.chainruleSnapshot = new Promise((resolve, reject) => { snapshot = { resolve, reject }; });
-    globalThis.chainruleWasm = new Promise((resolve, reject) => { wasm = { resolve, reject }; });
-    const settle = (promise, error, value) => {
-      if (error) promise.reject(new Error(error));
-      else promise.resolve(value);
+    const first = !navigator.serviceWorker?.controller;
+    const answers = {};
+    for (const name of ['snapshot', 'wasm', 'stdlib']) {
+      globalThis[`chainrule${name[0].toUpperCase()}${name.slice(1)}`] = new Promise((resolve, reject) => {
+        answers[name] = { resolve, reject };
+      });
+    }
+    if (!first) delete globalThis.chainruleStdlib; // the service worker's copy is read as usual
+    const settle = (name, error, value) => {
+      if (error) answers[name].reject(new Error(error));
+      else answers[name].resolve(value);
     };
     worker.onmessage = ({ data }) => {
       if ('finished' in data) worker.terminate();
       else if ('progress' in data) dispatchEvent(new CustomEvent('chainrule:boot-progress', { detail: data.progress }));
-      else if ('module' in data || 'wasmError' in data) settle(wasm, data.wasmError, data.module);
-      else {
-        if (data.how === 'snapshot') dispatchEvent(new CustomEvent('chainrule:boot-progress', { detail: ['snapshot', 0, SIZES.snapshot[1]] }));
-        settle(snapshot, data.error, data);
-      }
+      else if ('module' in data || 'wasmError' in data) settle('wasm', data.wasmError, data.module);
+      else if ('stdlib' in data || 'stdlibError' in data) settle('stdlib', data.stdlibError, data.stdlib);
+      else settle('snapshot', data.error, data);
     };
     worker.onerror = (event) => {
       event.preventDefault();
       worker.terminate();
-      snapshot.reject(new Error(event.message || 'the snapshot reader failed'));
-      wasm.reject(new Error(event.message || 'the snapshot reader failed'));
+      for (const answer of Object.values(answers)) answer.reject(new Error(event.message || 'the snapshot reader failed'));
     };
     globalThis.chainruleDownloads.then(() => worker.postMessage({
       wasm: inPyodide('pyodide.asm.wasm'),
-      cached: inPyodide('python.snapshot'),
-      packed: inPyodide('python.snapshot.gz'),
-      snapshotSha: SIZES.snapshotSha256,
+      stdlib: inPyodide('python_stdlib.zip'),
+      snapshot: inPyodide('python.snapshot'),
       sizes: SIZES,
       normalBootSeconds: NORMAL_BOOT_SECONDS,
       boot: forced,
-      stage: !navigator.serviceWorker?.controller,
+      stage: first,
     }));
-    globalThis.chainruleSnapshot.catch(() => {});
-    globalThis.chainruleWasm.catch(() => {});
+    for (const name of ['Snapshot', 'Wasm', 'Stdlib']) globalThis[`chainrule${name}`]?.catch(() => {});
   }
 
   const STAGES = {
@@ -116,7 +117,7 @@
   let errorMessage = '';
   // Bytes on the wire received and needed, per file: the wasm and the standard
   // library always, the snapshot once the worker decided to download it.
-  const downloads = { wasm: [0, SIZES.wasm[1]], stdlib: [0, SIZES.stdlib[1]] };
+  const downloads = { wasm: [0, SIZES.wasm.wire], stdlib: [0, SIZES.stdlib.wire] };
   const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
   function stageText() {
     const stage = root.dataset.bootStage;
