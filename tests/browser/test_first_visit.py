@@ -10,8 +10,8 @@ from test_app_shell import (
     a_served_copy_of_the_site, cache_name, deploy_a_new_title, reopened_after_the_update,
 )
 
-WASM = "**/pyodide/pyodide.asm.wasm"
-STDLIB = "**/pyodide/python_stdlib.zip"
+WASM = "**/pyodide/pyodide.asm.wasm*"  # with its .xz twin, which a first visit downloads
+STDLIB = "**/pyodide/python_stdlib.zip*"
 CACHED_PATHS = """async () => {
     const [name] = (await caches.keys()).filter((key) => key !== 'chainrule-staged');
     const keys = await (await caches.open(name)).keys();
@@ -49,12 +49,17 @@ def test_a_first_visit_downloads_each_file_once_and_caches_only_what_pages_use(
     assert twice == {}
     cached = set(page.evaluate(CACHED_PATHS)) - {SUBPATH + "__complete__"}
     snapshot = SUBPATH + "pyodide/python.snapshot"
-    # The service worker keeps the snapshot gunzipped; the manifest and its icons are
+    # The service worker keeps the snapshot decoded; the manifest and its icons are
     # the page's too, though a headless browser never asks for them.
     referenced = {SUBPATH + path for path in (
         "manifest.webmanifest", "icons/icon-192.png", "icons/icon-512.png")}
-    assert cached - {snapshot} - referenced <= asked_by_the_page
-    assert asked_by_the_page - {SUBPATH + "sw.js", snapshot + ".gz"} <= cached
+    # The boot downloads the .xz twins (web/build/xz.mjs); the cache keeps them decoded.
+    packed = {path for path in asked_by_the_page if path.endswith(".xz")}
+    boot_files = {SUBPATH + "pyodide/pyodide.asm.wasm", SUBPATH + "pyodide/python_stdlib.zip"}
+    assert boot_files <= {path[:-3] for path in packed} <= boot_files | {snapshot}
+    assert cached - {snapshot} - referenced <= asked_by_the_page | {p[:-3] for p in packed}
+    assert asked_by_the_page - {SUBPATH + "sw.js"} - packed <= cached
+    assert {path[:-3] for path in packed} <= cached
     assert snapshot in cached
 
 
@@ -63,13 +68,13 @@ def test_the_loader_counts_the_bytes_it_downloads(context, app_url):
     page = context.new_page()
     page.goto(app_url, wait_until="domcontentloaded")
     stage = by_testid(page, "boot-stage")
+    on_the_wire = sum((SITE / "pyodide" / name).stat().st_size
+                      for name in ("pyodide.asm.wasm.xz", "python_stdlib.zip.xz"))
+    # The standard library arrives while the wasm is held: all of it, and none of the wasm.
+    arrived = (SITE / "pyodide" / "python_stdlib.zip.xz").stat().st_size
     eventually(page, lambda: assert_that(
-        stage.text_content().startswith("Downloading Python… 0.0 of "), stage.text_content()))
-    needed = float(stage.text_content().split(" of ")[1].split()[0])
-    wasm = (SITE / "pyodide" / "pyodide.asm.wasm").stat().st_size
-    # The wasm, gzipped on the way, and the standard library at least; the whole wasm
-    # as it is on disk would be more than all of it.
-    assert 2 < needed < wasm / 1e6
+        stage.text_content() == f"Downloading Python… {arrived / 1e6:.1f} of "
+                                f"{on_the_wire / 1e6:.1f} MB", stage.text_content()))
     release(page)
     wait_for_state(page, "ready")
 
@@ -108,7 +113,7 @@ def test_controls_that_wait_for_python_say_so_until_it_is_ready(context, app_url
 def test_a_dropped_connection_offers_a_retry_that_downloads_only_what_never_arrived(
         new_context, server, app_url):
     context, problems = new_context()
-    problems.expect(r"^failed request: \S+/pyodide/python_stdlib\.zip ")
+    problems.expect(r"^failed request: \S+/pyodide/python_stdlib\.zip(\.xz)? ")
     problems.expect(r"^console error: Failed to load resource")
     problems.expect(r"^page error: (Python could not start|ExitStatus|Failed to fetch)")
     # What Pyodide itself logs when Python starts without its standard library.
@@ -131,17 +136,18 @@ def test_a_dropped_connection_offers_a_retry_that_downloads_only_what_never_arri
     context.unroute(STDLIB)
     by_testid(page, "retry").click()
     wait_for_state(page, "ready")
-    assert downloads(server)[SUBPATH + "pyodide/pyodide.asm.wasm"] == 1
+    wasm = SUBPATH + "pyodide/pyodide.asm.wasm"
+    assert downloads(server)[wasm + ".xz"] == 1
     assert page.evaluate(SERVICE_WORKER_ACTIVE)
-    assert downloads(server)[SUBPATH + "pyodide/pyodide.asm.wasm"] == 1
+    assert downloads(server)[wasm + ".xz"] == 1 and wasm not in downloads(server)
 
 
 def test_a_half_finished_precache_never_serves_two_builds(new_context, server, tmp_path):
     site, url = a_served_copy_of_the_site(server, tmp_path)
     context, problems = new_context()
-    problems.expect(r"^failed request: \S+/python\.snapshot\.gz ")
+    problems.expect(r"^failed request: \S+/python\.snapshot\.xz ")
     # The connection drops while the service worker precaches: it never completes.
-    context.route("**/python.snapshot.gz", lambda route: route.abort("connectionreset"))
+    context.route("**/python.snapshot.xz", lambda route: route.abort("connectionreset"))
     page = context.new_page()
     page.goto(url + "?boot=normal")
     wait_for_state(page, "ready")
@@ -150,7 +156,7 @@ def test_a_half_finished_precache_never_serves_two_builds(new_context, server, t
     page.close()
 
     new_name = deploy_a_new_title(site)
-    context.unroute("**/python.snapshot.gz")
+    context.unroute("**/python.snapshot.xz")
     page = context.new_page()
     page.goto(url)
     wait_for_state(page, "ready")
@@ -178,7 +184,7 @@ def test_a_slow_first_visit_boots_without_the_snapshot_and_the_next_visit_restor
     page.goto(app_url)
     wait_for_state(page, "ready", timeout=180_000)
     assert page.evaluate("document.documentElement.dataset.pythonBoot") == "normal"
-    assert SUBPATH + "pyodide/python.snapshot.gz" not in downloads(server)
+    assert SUBPATH + "pyodide/python.snapshot.xz" not in downloads(server)
     link.send("Network.emulateNetworkConditions", {
         "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
     })

@@ -59,11 +59,13 @@ export async function writeServiceWorker(siteDir, name = 'sw.js') {
   assets.unshift(['./', sha256(await readFile(path.join(siteDir, 'index.html')))]);
   const cacheName = `chainrule-${hash.digest('hex').slice(0, 16)}`;
   const template = await readFile(path.join(SHELL, 'sw.template.js'), 'utf8');
+  const decoder = (await readFile(path.join(siteDir, 'pyodide', 'xz.js'), 'utf8')).trim();
   await writeFile(
     path.join(siteDir, name),
     template
       .replace('__CACHE_NAME__', cacheName)
-      .replace('__ASSETS__', JSON.stringify(assets, null, 2)),
+      .replace('__ASSETS__', () => JSON.stringify(assets, null, 2))
+      .replace('__XZ_DECODER__', () => decoder),
   );
   return { cacheName, assets };
 }

@@ -11,10 +11,12 @@
   // sha256: of the file}}: filled in by the build (web/build.mjs).
   const SIZES = __BOOT_SIZES__;
   globalThis.chainruleSizes = SIZES;
-  // How many seconds more a boot without the snapshot takes than one with it
-  // (docs/performance.md): the snapshot is downloaded on a first visit only when
-  // the link brings it in less time than that.
-  const NORMAL_BOOT_SECONDS = 3;
+  // How many seconds more a boot without the snapshot takes than one with it, per
+  // millisecond that the snapshot worker's CPU probe takes (docs/performance.md):
+  // how fast the device is, and how busy, scales Python's start-up and the probe
+  // alike. On a first visit the snapshot is downloaded only when the link brings
+  // it in less time than a boot without it would cost.
+  const NORMAL_BOOT_SECONDS_PER_PROBE_MS = 0.1;
   // ?boot=snapshot or ?boot=normal forces a first visit's choice (for benchmarks).
   const forced = new URLSearchParams(location.search).get('boot');
 
@@ -86,6 +88,7 @@
       else if ('progress' in data) dispatchEvent(new CustomEvent('chainrule:boot-progress', { detail: data.progress }));
       else if ('module' in data || 'wasmError' in data) settle('wasm', data.wasmError, data.module);
       else if ('stdlib' in data || 'stdlibError' in data) settle('stdlib', data.stdlibError, data.stdlib);
+      else if ('rule' in data) performance.mark('chainrule:boot-rule', { detail: data.rule });
       else settle('snapshot', data.error, data);
     };
     worker.onerror = (event) => {
@@ -98,7 +101,7 @@
       stdlib: inPyodide('python_stdlib.zip'),
       snapshot: inPyodide('python.snapshot'),
       sizes: SIZES,
-      normalBootSeconds: NORMAL_BOOT_SECONDS,
+      normalBootSecondsPerProbeMs: NORMAL_BOOT_SECONDS_PER_PROBE_MS,
       boot: forced,
       stage: first,
     }));

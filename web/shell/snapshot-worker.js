@@ -3,11 +3,12 @@
 // snapshot. boot.js starts it first thing on the page; pyodide-boot.mjs if
 // boot.js did not (then for the snapshot alone).
 //
-// Asked {wasm, stdlib, snapshot: URLs of the files, sizes, normalBootSeconds,
-// boot, stage} (sizes: {wasm, stdlib, snapshot: {wire: bytes of the .xz,
-// sha256 of the file}}, the seconds a boot without the snapshot costs more than
-// one with it, 'snapshot' or 'normal' to force a boot, and whether this page is
-// one no service worker controls yet), it:
+// Asked {wasm, stdlib, snapshot: URLs of the files, sizes,
+// normalBootSecondsPerProbeMs, boot, stage} (sizes: {wasm, stdlib, snapshot:
+// {wire: bytes of the .xz, sha256 of the file}}, the seconds a boot without the
+// snapshot costs more than one with it per millisecond of cpuProbe(), 'snapshot'
+// or 'normal' to force a boot, and whether this page is one no service worker
+// controls yet), it:
 // - compiles the wasm and answers {module} or {wasmError};
 // - answers {stdlib: the zip's bytes} or {stdlibError} (a page the service
 //   worker controls reads its own copy: it is not asked for it);
@@ -17,7 +18,8 @@
 //   when the link is fast enough that downloading the snapshot costs less
 //   than booting Python without it (measured on the wasm as it arrives), the
 //   download ('snapshot'); else no snapshot at all ('normal'), and the service
-//   worker fetches it for the next visit once the page is idle;
+//   worker fetches it for the next visit once the page is idle; and says why,
+//   {rule: {probeMs, mbps, snapshotSeconds, normalBootSeconds}};
 // - reports {progress: [name, bytes on the wire so far, in all]} as it downloads,
 //   and {finished} when it has nothing more to do.
 // On a first visit each file comes as its .xz twin (web/build/xz.mjs), decoded
@@ -92,6 +94,25 @@ function linkMeter() {
   };
 }
 
+// How fast this device runs code just now: the milliseconds of a fixed piece of
+// integer work (the median of three tries; a few ms on a laptop).
+function cpuProbe() {
+  const words = new Uint32Array(1 << 15);
+  const times = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const start = performance.now();
+    let x = 0x9e3779b9;
+    for (let round = 0; round < 24; round++) {
+      for (let i = 0; i < words.length; i++) {
+        x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + words[i]) >>> 0;
+        words[i] = x;
+      }
+    }
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[1];
+}
+
 const WASM_HEADERS = { 'Content-Type': 'application/wasm' };
 
 async function compile({ wasm, sizes, stage: uncontrolled }, meter) {
@@ -152,8 +173,16 @@ async function read(data, meter) {
   }
   if (data.boot !== 'snapshot') {
     if (data.boot === 'normal') return { how: 'normal' };
+    const probeMs = cpuProbe();
     const bytesPerSecond = await meter.measured;
-    if (data.sizes.snapshot.wire / bytesPerSecond > data.normalBootSeconds) return { how: 'normal' };
+    const rule = {
+      probeMs,
+      mbps: bytesPerSecond * 8e-6,
+      snapshotSeconds: data.sizes.snapshot.wire / bytesPerSecond,
+      normalBootSeconds: probeMs * data.normalBootSecondsPerProbeMs,
+    };
+    postMessage({ rule });
+    if (rule.snapshotSeconds > rule.normalBootSeconds) return { how: 'normal' };
   }
   postMessage({ progress: ['snapshot', 0, data.sizes.snapshot.wire] });
   const decoded = await downloadXz(data.snapshot, 'snapshot', data.sizes.snapshot.wire);

@@ -16,8 +16,9 @@
 const CACHE = '__CACHE_NAME__';
 // [path, sha256 hex, where to download it from if not the path itself (its .xz, decoded on the way)]
 const ASSETS = __ASSETS__;
-// The xz decoder (XzReadableStream), as the snapshot worker has it.
-importScripts('pyodide/xz.js');
+// The xz decoder (XzReadableStream, pyodide/xz.js), written in by the build: an
+// importScripts() of it would download it again at install.
+__XZ_DECODER__
 const STAGED = 'chainrule-staged';
 const COMPLETE = '__complete__';
 
