@@ -228,6 +228,25 @@ def test_a_truncated_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
     assert by_testid(page, "python-version").text_content().startswith("Python 3.")
 
 
+def test_a_snapshot_of_another_build_is_never_restored(new_context, app_url):
+    # A deploy between the page and its snapshot's download: another build's snapshot,
+    # the same size as this one's.
+    sparse = bytearray(subprocess.run(["xz", "-dc", str(SITE / "pyodide" / "python.snapshot.xz")],
+                                      capture_output=True, check=True).stdout)
+    sparse[len(sparse) // 2] ^= 0xFF
+    other = subprocess.run(["xz", "-1", "-c"], input=bytes(sparse), capture_output=True,
+                           check=True).stdout
+    context, _ = new_context()
+    context.route(SNAPSHOT, lambda route: route.fulfill(body=other))
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda m: messages.append(m.text))
+    page.goto(app_url + "?boot=snapshot")
+    wait_for_state(page, "ready")
+    assert python_boot(page) == "normal"
+    assert any("not this build's" in m for m in messages)
+
+
 def a_served_copy_of_the_site(server, tmp_path):
     """A copy of the built site that a test can deploy over, and its URL."""
     site = tmp_path / "site"

@@ -1,13 +1,16 @@
 """A first visit: each file downloaded once, what the user does while Python starts, faults."""
 
 import collections
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from harness import SERVICE_WORKER_ACTIVE, SITE, SUBPATH, wait_for_state
 from pages import LECTURE, assert_that, by_testid, eventually, read_canvas
 from test_app_shell import (
-    a_served_copy_of_the_site, cache_name, deploy_a_new_title, reopened_after_the_update,
+    NEW_WORKER_WAITING, a_served_copy_of_the_site, cache_name, deploy_a_new_title,
+    reopened_after_the_update,
 )
 
 WASM = "**/pyodide/pyodide.asm.wasm*"  # with its .xz twin, which a first visit downloads
@@ -110,7 +113,7 @@ def test_controls_that_wait_for_python_say_so_until_it_is_ready(context, app_url
     assert by_testid(page, "direction").get_attribute("title") == "Lay out left-to-right or top-to-bottom"
 
 
-def test_a_dropped_connection_offers_a_retry_that_downloads_only_what_never_arrived(
+def test_a_connection_dropped_mid_download_offers_a_retry_that_downloads_only_what_never_arrived(
         new_context, server, app_url):
     context, problems = new_context()
     problems.expect(r"^failed request: \S+/pyodide/python_stdlib\.zip(\.xz)? ")
@@ -121,23 +124,37 @@ def test_a_dropped_connection_offers_a_retry_that_downloads_only_what_never_arri
                  "Fatal Python error", "Python runtime state", "ModuleNotFoundError", "Current thread",
                  "  <no Python frame>", "$"):
         problems.expect(rf"^console error: {line}")
-    context.route(STDLIB, lambda route: route.abort("connectionreset"))
+    # The connection drops half-way through the standard library, and is still down
+    # when the boot tries it again as a plain zip.
+    server.cut("/pyodide/python_stdlib.zip.xz")
+    context.route("**/pyodide/python_stdlib.zip", lambda route: route.abort("internetdisconnected"))
     page = context.new_page()
     page.goto(app_url + "?boot=normal")
     wait_for_state(page, "error")
+    stdlib = SUBPATH + "pyodide/python_stdlib.zip.xz"
+    assert 0 < server.served()[stdlib][0] < (SITE / "pyodide" / "python_stdlib.zip.xz").stat().st_size
+    # The rest of the page agrees: no stage still downloading, nothing to edit or tune,
+    # and the controls that need Python say why they stay disabled.
     assert by_testid(page, "boot-stage").text_content() == "Python could not start"
     assert by_testid(page, "expression").get_attribute("readonly") is not None
     assert "Python could not start" in by_testid(page, "inputs-list").text_content()
-    assert by_testid(page, "share").get_attribute("title") == "Python could not start"
+    for name in ("share", "preset", "edit-mode", "forward-pass"):
+        assert by_testid(page, name).get_attribute("title") == "Python could not start", name
+    by_testid(page, "value-a").click()
+    field = page.locator('input[data-testid="value-a"]')
+    field.fill("5")
+    field.press("Enter")
+    expect(by_testid(page, "value-error-a")).to_have_text("Python could not start")
     page.wait_for_function(  # the wasm arrived whole and was staged
         "caches.open('chainrule-staged').then((c) => c.keys()).then((k) => k.some("
         "(r) => r.url.includes('pyodide.asm.wasm')))")
 
-    context.unroute(STDLIB)
+    context.unroute("**/pyodide/python_stdlib.zip")
     by_testid(page, "retry").click()
     wait_for_state(page, "ready")
     wasm = SUBPATH + "pyodide/pyodide.asm.wasm"
     assert downloads(server)[wasm + ".xz"] == 1
+    assert downloads(server)[stdlib] == 2  # the half that arrived, then the whole
     assert page.evaluate(SERVICE_WORKER_ACTIVE)
     assert downloads(server)[wasm + ".xz"] == 1 and wasm not in downloads(server)
 
@@ -167,6 +184,33 @@ def test_a_half_finished_precache_never_serves_two_builds(new_context, server, t
     assert page.evaluate("navigator.serviceWorker.controller !== null")
     assert old_name not in page.evaluate("caches.keys()")
     assert new_name in page.evaluate("caches.keys()")
+
+
+def test_a_deploy_while_a_tab_is_open_leaves_it_working_and_the_next_visit_gets_the_new_build(
+        new_context, server, tmp_path):
+    site, url = a_served_copy_of_the_site(server, tmp_path)
+    context, _ = new_context()
+    page = context.new_page()
+    page.goto(url)
+    wait_for_state(page, "ready")
+    assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    new_name = deploy_a_new_title(site)
+    assert page.evaluate(NEW_WORKER_WAITING)  # installed whole beside the open tab
+
+    # The open tab keeps working on its own build: a new program, its steps, an example.
+    by_testid(page, "expression").fill("x = 3\ny = x*x")
+    eventually(page, lambda: assert_that(
+        {v["label"] for v in read_canvas(page).values.values()} == {"x", "y"}, "not drawn"))
+    by_testid(page, "step").click()
+    expect(by_testid(page, "step-counter")).to_have_text("backward 1 / 3")
+    by_testid(page, "preset").select_option("neuron")
+    expect(by_testid(page, "step-counter")).to_have_text(re.compile(r"^backward 0 / \d+$"))
+    assert page.locator("h1").text_content() == "chainrule"
+
+    # Once it is closed, the next visit is the new build, whole.
+    page = reopened_after_the_update(page, context, server, url, tmp_path)
+    assert python_version_shown(page)
+    assert page.evaluate("caches.keys()") == [new_name]
 
 
 def python_version_shown(page):

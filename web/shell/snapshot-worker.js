@@ -187,6 +187,10 @@ async function read(data, meter) {
   postMessage({ progress: ['snapshot', 0, data.sizes.snapshot.wire] });
   const decoded = await downloadXz(data.snapshot, 'snapshot', data.sizes.snapshot.wire);
   const sparse = await new Response(decoded).arrayBuffer();
+  // A deploy between the page and this download would restore another build's Python.
+  if (hex(await crypto.subtle.digest('SHA-256', sparse)) !== data.sizes.snapshot.sha256) {
+    throw new Error('the Python snapshot is not this build\'s');
+  }
   if (staging) stage(data.snapshot, sparse.slice(0));
   return { how: 'snapshot', sparse };
 }
