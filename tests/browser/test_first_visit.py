@@ -194,6 +194,11 @@ def test_a_deploy_while_a_tab_is_open_leaves_it_working_and_the_next_visit_gets_
     page.goto(url)
     wait_for_state(page, "ready")
     assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    page.close()
+    page = context.new_page()  # a later visit: the old build's worker serves this tab
+    page.goto(url)
+    wait_for_state(page, "ready")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
     new_name = deploy_a_new_title(site)
     assert page.evaluate(NEW_WORKER_WAITING)  # installed whole beside the open tab
 
@@ -217,7 +222,10 @@ def python_version_shown(page):
     return by_testid(page, "python-version").text_content().startswith("Python 3.")
 
 
-def test_a_slow_first_visit_boots_without_the_snapshot_and_the_next_visit_restores_it(
+BOOT_RULE = "performance.getEntriesByName('chainrule:boot-rule')[0]?.detail ?? null"
+
+
+def test_a_slow_first_visit_chooses_its_boot_by_what_the_link_and_the_device_cost(
         context, server, app_url):
     page = context.new_page()
     link = context.new_cdp_session(page)
@@ -227,12 +235,27 @@ def test_a_slow_first_visit_boots_without_the_snapshot_and_the_next_visit_restor
     })
     page.goto(app_url)
     wait_for_state(page, "ready", timeout=180_000)
+    rule = page.evaluate(BOOT_RULE)
+    assert 2 < rule["mbps"] <= 4.2, rule  # the link, timed on the wasm
+    assert rule["probeMs"] > 0 and rule["normalBootSeconds"] > 0
+    wire = (SITE / "pyodide" / "python.snapshot.xz").stat().st_size
+    assert abs(rule["snapshotSeconds"] - wire * 8e-6 / rule["mbps"]) < 0.01
+    faster = "normal" if rule["snapshotSeconds"] > rule["normalBootSeconds"] else "snapshot"
+    assert page.evaluate("document.documentElement.dataset.pythonBoot") == faster, rule
+    snapshot_downloaded = SUBPATH + "pyodide/python.snapshot.xz" in downloads(server)
+    assert snapshot_downloaded == (faster == "snapshot")
+
+
+def test_after_a_first_visit_without_the_snapshot_the_next_visit_restores_it(
+        context, server, app_url):
+    page = context.new_page()
+    page.goto(app_url + "?boot=normal")
+    wait_for_state(page, "ready")
     assert page.evaluate("document.documentElement.dataset.pythonBoot") == "normal"
-    assert SUBPATH + "pyodide/python.snapshot.xz" not in downloads(server)
-    link.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
-    })
+    assert page.evaluate(BOOT_RULE) is None  # forced: no rule
+    # Fetched for the next visit, once, after ready.
     assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    assert downloads(server)[SUBPATH + "pyodide/python.snapshot.xz"] == 1
     page.reload()
     wait_for_state(page, "ready")
     assert page.evaluate("document.documentElement.dataset.pythonBoot") == "cached snapshot"
