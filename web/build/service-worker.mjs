@@ -21,6 +21,9 @@ const LEFT_OUT = [
   /^pyscript\/(index|mpy|py|pyodide_graph|toml|zip)-[\w-]{8}\.js$/,
   /^pyscript\/(service-worker|storage)\.js$/,
   /^pyscript\/(core|xterm)\.css$/,
+  // the snapshot's gzip twin, which fast links download (it is cached decoded, from
+  // its .xz twin when nothing staged it)
+  /^pyodide\/python\.snapshot\.gz$/,
 ];
 // The .xz twins (web/build/xz.mjs) are where the worker downloads a file from when
 // nothing staged it; it keeps the file decoded, under the name without .xz (the

@@ -58,6 +58,15 @@
     add('script', { type: 'module', src: inSite('pyscript/core.js') });
   });
 
+  // The link's speed as the renderer came over it (bytes per second, 0 when it
+  // came from a cache): the boot's choice needs it before the wasm has arrived,
+  // so that the snapshot, when chosen, downloads beside the wasm.
+  function linkSpeed() {
+    const renderer = performance.getEntriesByName(inSite('renderer/renderer.js'))[0];
+    const seconds = renderer ? (renderer.responseEnd - renderer.responseStart) / 1000 : 0;
+    return renderer?.transferSize && seconds > 0 ? renderer.encodedBodySize / seconds : 0;
+  }
+
   // The wasm, the standard library and the Python snapshot are the boot's
   // biggest reads: start them before any module has loaded (once the renderer
   // is in), in a worker (pyodide/snapshot-worker.js), so that they never wait
@@ -97,6 +106,7 @@
       for (const answer of Object.values(answers)) answer.reject(new Error(event.message || 'the snapshot reader failed'));
     };
     globalThis.chainruleDownloads.then(() => worker.postMessage({
+      link: linkSpeed(),
       wasm: inPyodide('pyodide.asm.wasm'),
       stdlib: inPyodide('python_stdlib.zip'),
       snapshot: inPyodide('python.snapshot'),
@@ -139,6 +149,7 @@
   // step controls wait only when the build's recorded steps do not replay
   // (first-steps.js sets <html data-steps="replayed"> when they do).
   const WAITING = { loading: 'Python is starting…', error: 'Python could not start' };
+  globalThis.chainruleWaiting = () => WAITING[root.dataset.state];
   const STEP_BUTTONS = '[data-testid="controls"] button:not([data-testid="shortcuts-button"])';
   const TANGENT = '[data-testid="tangent-input"]';
   function explainDisabled() {

@@ -1,5 +1,5 @@
 // Until Python is up, the page works from what the build recorded Python doing
-// (chainrule/first_steps.py, inlined as #first-steps): the step controls and their
+// (chainrule/state/first_steps.py, inlined as #first-steps): the step controls and their
 // keys replay the default example's recorded renderer calls, counter and
 // explanation through the same renderer; the theme and panel buttons, Fit and the
 // shortcuts help work as they will with Python. Controls that need Python stay
@@ -19,7 +19,8 @@
   const store = (key, value) => {
     try { localStorage.setItem(key, value); } catch { /* private mode: not kept */ }
   };
-  const waiting = () => (root.dataset.state === 'error' ? 'Python could not start' : 'Python is starting…');
+  // Why what needs Python does nothing yet (boot.js says it).
+  const waiting = () => globalThis.chainruleWaiting?.() ?? '';
 
   let view = null;
   let position = 0;

@@ -3,9 +3,10 @@
 // snapshot. boot.js starts it first thing on the page; pyodide-boot.mjs if
 // boot.js did not (then for the snapshot alone).
 //
-// Asked {wasm, stdlib, snapshot: URLs of the files, sizes,
+// Asked {link, wasm, stdlib, snapshot: URLs of the files, sizes,
 // normalBootSecondsPerProbeMs, boot, stage} (sizes: {wasm, stdlib, snapshot:
-// {wire: bytes of the .xz, sha256 of the file}}, the seconds a boot without the
+// {wire: bytes of the .xz, sha256 of the file}}, the link's speed as the page
+// saw it (bytes per second; 0: time it on the wasm), the seconds a boot without the
 // snapshot costs more than one with it per millisecond of cpuProbe(), 'snapshot'
 // or 'normal' to force a boot, and whether this page is one no service worker
 // controls yet), it:
@@ -16,14 +17,13 @@
 //   {how: 'normal'} or {error}: the service worker's decoded copy of the
 //   snapshot when the cache holds this build's ('cached snapshot'); else,
 //   when the link is fast enough that downloading the snapshot costs less
-//   than booting Python without it (measured on the wasm as it arrives), the
-//   download ('snapshot'); else no snapshot at all ('normal'), and the service
+//   than booting Python without it on this device, the download ('snapshot'); else no snapshot at all ('normal'), and the service
 //   worker fetches it for the next visit once the page is idle; and says why,
 //   {rule: {probeMs, mbps, snapshotSeconds, normalBootSeconds}};
 // - reports {progress: [name, bytes on the wire so far, in all]} as it downloads,
 //   and {finished} when it has nothing more to do.
 // On a first visit each file comes as its .xz twin (web/build/xz.mjs), decoded
-// here by pyodide/xz.js, and what arrived is handed to the service worker's
+// here by pyodide/xz.js (gzipped on a fast link), and what arrived is handed to the service worker's
 // staging cache, so that precaching it later downloads nothing twice, and so
 // that a retry after a dropped connection downloads only what never arrived.
 importScripts('xz.js');
@@ -53,26 +53,44 @@ async function staged(url, sha256) {
   return hex(await crypto.subtle.digest('SHA-256', body)) === sha256 ? body : null;
 }
 
-// The .xz twin of `url`, decoded as it arrives; its bytes on the wire are
-// reported as they come (and to `onBytes`).
-async function downloadXz(url, name, wire, onBytes) {
-  const response = await fetch(`${url}.xz`);
-  if (!response.ok) throw new Error(`${url.split('/').pop()}.xz: HTTP ${response.status}`);
+// xz saves bytes on the wire and costs the time to decode them here: below this
+// link speed (bytes per second) the saving wins (docs/performance.md); above it,
+// the files come gzipped, which the browser decodes natively. A link the page
+// could not time gets xz.
+const XZ_BELOW_BYTES_PER_SECOND = 25e6 / 8;
+let packing = 'xz';
+
+// How many bytes `name` puts on the wire the way it is downloaded.
+const onWire = (size) => (packing === 'xz' ? size.wire : size.gzip);
+
+// `url`'s file, decoded as it arrives: its .xz twin (web/build/xz.mjs), or on a
+// fast link the file as GitHub Pages gzips it (the snapshot as its .gz, which the
+// server sends as it is). Its bytes on the wire are reported as they come (and
+// to `onBytes`).
+async function download(url, name, size, onBytes) {
+  const file = packing === 'xz' ? `${url}.xz` : name === 'snapshot' ? `${url}.gz` : url;
+  const response = await fetch(file);
+  if (!response.ok) throw new Error(`${file.split('/').pop()}: HTTP ${response.status}`);
+  // What fetch() reads of a file the server gzipped on the way is already decoded.
+  const decodedByFetch = packing !== 'xz' && name !== 'snapshot';
+  const wire = onWire(size);
   let received = 0;
   const counted = response.body.pipeThrough(new TransformStream({
     transform(chunk, controller) {
       received += chunk.byteLength;
-      postMessage({ progress: [name, Math.min(received, wire), wire] });
-      onBytes?.(received, wire);
+      const sent = Math.min(wire, decodedByFetch ? Math.round(received * wire / size.bytes) : received);
+      postMessage({ progress: [name, sent, wire] });
+      onBytes?.(sent, wire);
       controller.enqueue(chunk);
     },
   }));
-  return new XzReadableStream(counted);
+  if (packing === 'xz') return new XzReadableStream(counted);
+  return decodedByFetch ? counted : counted.pipeThrough(new DecompressionStream('gzip'));
 }
 
-const arrived = (name, wire) => postMessage({ progress: [name, wire, wire] });
+const arrived = (name, size) => postMessage({ progress: [name, onWire(size), onWire(size)] });
 
-// The link's speed, from the wasm as it arrives: bytes on the wire per second
+// The link's speed when the page could not say it: from the wasm as it arrives, bytes on the wire per second
 // over the whole file (time to first byte left out). Waiting for all of it
 // delays nothing on a link that bounds the boot: the snapshot, if chosen,
 // follows the wasm on the same link.
@@ -127,11 +145,11 @@ async function compile({ wasm, sizes, stage: uncontrolled }, meter) {
     const kept = await staged(wasm, sizes.wasm.sha256);
     if (kept) {
       meter.failed(Infinity);
-      arrived('wasm', sizes.wasm.wire);
+      arrived('wasm', sizes.wasm);
       postMessage({ module: await WebAssembly.compile(kept) });
       return;
     }
-    const decoded = await downloadXz(wasm, 'wasm', sizes.wasm.wire, meter.onBytes);
+    const decoded = await download(wasm, 'wasm', sizes.wasm, meter.onBytes);
     const [forCompile, forCache] = decoded.tee();
     if (staging) stage(wasm, new Response(forCache).blob());
     else forCache.cancel();
@@ -146,9 +164,9 @@ async function readStdlib({ stdlib, sizes }) {
   try {
     let body = await staged(stdlib, sizes.stdlib.sha256);
     if (body) {
-      arrived('stdlib', sizes.stdlib.wire);
+      arrived('stdlib', sizes.stdlib);
     } else {
-      body = await new Response(await downloadXz(stdlib, 'stdlib', sizes.stdlib.wire)).arrayBuffer();
+      body = await new Response(await download(stdlib, 'stdlib', sizes.stdlib)).arrayBuffer();
       if (staging) stage(stdlib, body.slice(0));
     }
     postMessage({ stdlib: body }, [body]);
@@ -168,24 +186,25 @@ async function read(data, meter) {
   if (inCache) return { how: 'cached snapshot', sparse: await inCache.arrayBuffer() };
   const kept = await staged(data.snapshot, data.sizes.snapshot.sha256);
   if (kept) {
-    arrived('snapshot', data.sizes.snapshot.wire);
+    arrived('snapshot', data.sizes.snapshot);
     return { how: 'snapshot', sparse: kept };
   }
   if (data.boot !== 'snapshot') {
     if (data.boot === 'normal') return { how: 'normal' };
     const probeMs = cpuProbe();
-    const bytesPerSecond = await meter.measured;
+    const bytesPerSecond = data.link || await meter.measured;
     const rule = {
       probeMs,
       mbps: bytesPerSecond * 8e-6,
-      snapshotSeconds: data.sizes.snapshot.wire / bytesPerSecond,
+      packing,
+      snapshotSeconds: onWire(data.sizes.snapshot) / bytesPerSecond,
       normalBootSeconds: probeMs * data.normalBootSecondsPerProbeMs,
     };
     postMessage({ rule });
     if (rule.snapshotSeconds > rule.normalBootSeconds) return { how: 'normal' };
   }
-  postMessage({ progress: ['snapshot', 0, data.sizes.snapshot.wire] });
-  const decoded = await downloadXz(data.snapshot, 'snapshot', data.sizes.snapshot.wire);
+  postMessage({ progress: ['snapshot', 0, onWire(data.sizes.snapshot)] });
+  const decoded = await download(data.snapshot, 'snapshot', data.sizes.snapshot);
   const sparse = await new Response(decoded).arrayBuffer();
   // A deploy between the page and this download would restore another build's Python.
   if (hex(await crypto.subtle.digest('SHA-256', sparse)) !== data.sizes.snapshot.sha256) {
@@ -237,6 +256,7 @@ async function answer(data, meter) {
 
 addEventListener('message', async ({ data }) => {
   staging = data.stage && Boolean(globalThis.caches);
+  packing = data.link >= XZ_BELOW_BYTES_PER_SECOND ? 'gzip' : 'xz';
   const meter = linkMeter();
   await Promise.all([
     data.wasm && compile(data, meter),
