@@ -12,6 +12,8 @@ SERVICE_WORKER_BUILD = REPO / "web" / "build" / "service-worker.mjs"
 # The wasm and its .xz twin, which a first visit downloads (web/build/xz.mjs).
 WASM = "**/pyodide/pyodide.asm.wasm*"
 SNAPSHOT = "**/pyodide/python.snapshot.xz"
+# The snapshot downloaded, from its .xz twin (the tests' routes answer for that one).
+SNAPSHOT_BOOT = "?boot=snapshot&packing=xz"
 # Activation comes after install, and install only succeeds once every asset is cached.
 NEW_WORKER_WAITING = """async () => {
     const registration = await navigator.serviceWorker.ready;
@@ -32,7 +34,7 @@ def python_boot(page):
 
 
 def test_boot_reaches_ready_and_hides_the_loader(page, app_url):
-    page.goto(app_url + "?boot=snapshot")
+    page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     assert not by_testid(page, "loader").is_visible()
     assert by_testid(page, "boot-error").is_hidden()
@@ -55,7 +57,7 @@ def test_a_boot_compiles_no_python(page, app_url):
     # The snapshot carries the code Pyodide and PyScript run at every boot,
     # compiled (web/build/snapshot_prepare.py); a miss means PyScript changed
     # what it runs and the build no longer matches it (web/build/pyscript-code.mjs).
-    page.goto(app_url + "?boot=snapshot")
+    page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     missed = page.evaluate("""async () => {
         const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
@@ -210,7 +212,7 @@ def test_boot_without_the_snapshot_falls_back_to_a_normal_boot(new_context, app_
     page = context.new_page()
     messages = []
     page.on("console", lambda m: messages.append(m.text))
-    page.goto(app_url + "?boot=snapshot")
+    page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     assert python_boot(page) == "normal"
     assert any("booting normally" in m for m in messages)
@@ -222,7 +224,7 @@ def test_a_truncated_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
     context.route(SNAPSHOT, lambda route: route.fulfill(body=whole[:len(whole) // 2]))
     # Nothing to expect: a bad snapshot must not show up as an error anywhere.
     page = context.new_page()
-    page.goto(app_url + "?boot=snapshot")
+    page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     assert python_boot(page) == "normal"
     assert by_testid(page, "python-version").text_content().startswith("Python 3.")
@@ -241,7 +243,7 @@ def test_a_snapshot_of_another_build_is_never_restored(new_context, app_url):
     page = context.new_page()
     messages = []
     page.on("console", lambda m: messages.append(m.text))
-    page.goto(app_url + "?boot=snapshot")
+    page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     assert python_boot(page) == "normal"
     assert any("not this build's" in m for m in messages)

@@ -17,8 +17,10 @@
   // alike. On a first visit the snapshot is downloaded only when the link brings
   // it in less time than a boot without it would cost.
   const NORMAL_BOOT_SECONDS_PER_PROBE_MS = 0.6;
-  // ?boot=snapshot or ?boot=normal forces a first visit's choice (for benchmarks).
+  // ?boot=snapshot or ?boot=normal forces a first visit's choice, ?packing=xz or
+  // ?packing=gzip how its files come (for tests and benchmarks).
   const forced = new URLSearchParams(location.search).get('boot');
+  const packing = new URLSearchParams(location.search).get('packing');
 
   // The first Step before Python (first-steps.js) needs the renderer alone. On a
   // first visit the boot's downloads wait until it and its stylesheet have arrived
@@ -113,6 +115,7 @@
       sizes: SIZES,
       normalBootSecondsPerProbeMs: NORMAL_BOOT_SECONDS_PER_PROBE_MS,
       boot: forced,
+      packing,
       stage: first,
     }));
     for (const name of ['Snapshot', 'Wasm', 'Stdlib']) globalThis[`chainrule${name}`]?.catch(() => {});

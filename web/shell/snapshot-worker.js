@@ -4,12 +4,12 @@
 // boot.js did not (then for the snapshot alone).
 //
 // Asked {link, wasm, stdlib, snapshot: URLs of the files, sizes,
-// normalBootSecondsPerProbeMs, boot, stage} (sizes: {wasm, stdlib, snapshot:
+// normalBootSecondsPerProbeMs, boot, packing, stage} (sizes: {wasm, stdlib, snapshot:
 // {wire: bytes of the .xz, sha256 of the file}}, the link's speed as the page
 // saw it (bytes per second; 0: time it on the wasm), the seconds a boot without the
 // snapshot costs more than one with it per millisecond of cpuProbe(), 'snapshot'
-// or 'normal' to force a boot, and whether this page is one no service worker
-// controls yet), it:
+// or 'normal' to force a boot, 'xz' or 'gzip' to force how the files come, and
+// whether this page is one no service worker controls yet), it:
 // - compiles the wasm and answers {module} or {wasmError};
 // - answers {stdlib: the zip's bytes} or {stdlibError} (a page the service
 //   worker controls reads its own copy: it is not asked for it);
@@ -256,7 +256,7 @@ async function answer(data, meter) {
 
 addEventListener('message', async ({ data }) => {
   staging = data.stage && Boolean(globalThis.caches);
-  packing = data.link >= XZ_BELOW_BYTES_PER_SECOND ? 'gzip' : 'xz';
+  packing = data.packing ?? (data.link >= XZ_BELOW_BYTES_PER_SECOND ? 'gzip' : 'xz');
   const meter = linkMeter();
   await Promise.all([
     data.wasm && compile(data, meter),
