@@ -289,7 +289,9 @@ def test_pyodide_boots_through_the_fetch_and_instantiate_the_boot_module_lends_i
     """pyodide-boot.mjs replaces `fetch` and `WebAssembly.instantiateStreaming` while Python
     boots, and Pyodide must call both at the time it downloads: should an upgrade capture
     `fetch` early or compile the wasm another way, the wasm would download twice and the
-    standard library would go unstaged and uncounted, with no error anywhere."""
+    standard library would go unstaged and uncounted, with no error anywhere. (The
+    snapshot worker downloads the wasm and the standard library, here as their .xz twins;
+    Pyodide's own requests for them get the worker's answers.)"""
     asked = collections.Counter()
 
     def count(route):
@@ -299,17 +301,19 @@ def test_pyodide_boots_through_the_fetch_and_instantiate_the_boot_module_lends_i
     context.route("**/pyodide/*", count)  # the page's and its snapshot worker's requests
     context.add_init_script(WATCH_THE_BOOT)
     page = context.new_page()
-    page.goto(f"{app_url}?boot={boot}")
+    page.goto(f"{app_url}?boot={boot}&packing=xz")
     wait_for_state(page, "ready")
     assert page.evaluate("document.documentElement.dataset.pythonBoot") == boot
     # The worker downloads and compiles the wasm; Pyodide's own request for it got the
     # stand-in answer and its instantiateStreaming our module (the mark is set there).
-    assert asked["pyodide.asm.wasm"] == 1
+    assert asked["pyodide.asm.wasm.xz"] == 1 and asked["pyodide.asm.wasm"] == 0
     assert page.evaluate("performance.getEntriesByName('chainrule:wasm-compiled').length") == 1
-    # Pyodide's downloads went through the boot's fetch: staged once each, and counted.
-    assert asked["python_stdlib.zip"] == asked["pyodide-lock.json"] == 1
+    # The standard library came from the worker, counted; the lockfile and our Python
+    # went through the boot's fetch and were staged once each.
+    assert asked["python_stdlib.zip.xz"] == 1 and asked["python_stdlib.zip"] == 0
+    assert asked["pyodide-lock.json"] == 1
     staged = page.evaluate("stagedByThePage")
-    for name in ("pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json", "py/home.json"):
+    for name in ("pyodide/pyodide-lock.json", "py/home.json"):
         assert staged.count(f"{SUBPATH}{name}?staged") == 1, name
     progress = page.evaluate("stdlibProgress")
     assert progress and progress[-1][1] == progress[-1][2] > 0
