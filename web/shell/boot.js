@@ -60,13 +60,25 @@
     add('script', { type: 'module', src: inSite('pyscript/core.js') });
   });
 
-  // The link's speed as the renderer came over it (bytes per second, 0 when it
-  // came from a cache): the boot's choice needs it before the wasm has arrived,
-  // so that the snapshot, when chosen, downloads beside the wasm.
+  // The link's speed as the page came over it until the renderer had arrived: the
+  // bytes of everything that came from the network by then, over the time bytes were
+  // arriving (first to last byte of each, overlaps counted once), in bytes per second;
+  // 0 when the renderer came from a cache. The boot's choice needs it before the wasm
+  // has arrived, so that the snapshot, when chosen, downloads beside the wasm.
   function linkSpeed() {
     const renderer = performance.getEntriesByName(inSite('renderer/renderer.js'))[0];
-    const seconds = renderer ? (renderer.responseEnd - renderer.responseStart) / 1000 : 0;
-    return renderer?.transferSize && seconds > 0 ? renderer.encodedBodySize / seconds : 0;
+    if (!renderer?.transferSize) return 0;
+    const arrived = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .filter((entry) => entry.transferSize > 0 && entry.responseStart > 0 && entry.responseEnd <= renderer.responseEnd)
+      .sort((a, b) => a.responseStart - b.responseStart);
+    let busy = 0;
+    let until = 0;
+    for (const { responseStart, responseEnd } of arrived) {
+      busy += Math.max(0, responseEnd - Math.max(responseStart, until));
+      until = Math.max(until, responseEnd);
+    }
+    const bytes = arrived.reduce((sum, entry) => sum + entry.encodedBodySize, 0);
+    return busy > 0 ? bytes / (busy / 1000) : 0;
   }
 
   // The wasm, the standard library and the Python snapshot are the boot's

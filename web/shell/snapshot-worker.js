@@ -53,11 +53,12 @@ async function staged(url, sha256) {
   return hex(await crypto.subtle.digest('SHA-256', body)) === sha256 ? body : null;
 }
 
-// xz saves bytes on the wire and costs the time to decode them here: below this
-// link speed (bytes per second) the saving wins (docs/performance.md); above it,
-// the files come gzipped, which the browser decodes natively. A link the page
-// could not time gets xz.
-const XZ_BELOW_BYTES_PER_SECOND = 25e6 / 8;
+// xz saves bytes on the wire and costs the time to decode them here: below about
+// 25 Mbps the saving wins (docs/performance.md); above it, the files come gzipped,
+// which the browser decodes natively. The page's estimate of the link, from its
+// first small files, is about half the link's speed, hence 12 Mbps of it (in bytes
+// per second). A link the page could not time gets xz.
+const XZ_BELOW_BYTES_PER_SECOND = 12e6 / 8;
 let packing = 'xz';
 
 // How many bytes `name` puts on the wire the way it is downloaded.
@@ -90,10 +91,11 @@ async function download(url, name, size, onBytes) {
 
 const arrived = (name, size) => postMessage({ progress: [name, onWire(size), onWire(size)] });
 
-// The link's speed when the page could not say it: from the wasm as it arrives, bytes on the wire per second
-// over the whole file (time to first byte left out). Waiting for all of it
-// delays nothing on a link that bounds the boot: the snapshot, if chosen,
-// follows the wasm on the same link.
+// The link's speed from the wasm as it arrives: bytes on the wire per second
+// over the whole file (time to first byte left out), for when the page's own
+// estimate does not settle the boot's choice. Waiting for all of it delays
+// nothing on a link that bounds the boot: the snapshot, if chosen, follows the
+// wasm on the same link.
 function linkMeter() {
   let first = 0;
   let resolve;
@@ -192,13 +194,20 @@ async function read(data, meter) {
   if (data.boot !== 'snapshot') {
     if (data.boot === 'normal') return { how: 'normal' };
     const probeMs = cpuProbe();
-    const bytesPerSecond = data.link || await meter.measured;
+    const normalBootSeconds = probeMs * data.normalBootSecondsPerProbeMs;
+    // The page's estimate of the link is low rather than high: when even it says
+    // the snapshot is quicker, the download starts now; else the wasm, timed as it
+    // arrives, has the last word.
+    let bytesPerSecond = data.link;
+    if (!bytesPerSecond || onWire(data.sizes.snapshot) / bytesPerSecond > normalBootSeconds) {
+      bytesPerSecond = Math.max(bytesPerSecond, await meter.measured);
+    }
     const rule = {
       probeMs,
       mbps: bytesPerSecond * 8e-6,
       packing,
       snapshotSeconds: onWire(data.sizes.snapshot) / bytesPerSecond,
-      normalBootSeconds: probeMs * data.normalBootSecondsPerProbeMs,
+      normalBootSeconds,
     };
     postMessage({ rule });
     if (rule.snapshotSeconds > rule.normalBootSeconds) return { how: 'normal' };
