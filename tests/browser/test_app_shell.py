@@ -209,13 +209,21 @@ def test_boot_without_the_snapshot_falls_back_to_a_normal_boot(new_context, app_
     problems.expect(r"^failed request: \S+/pyodide/python\.snapshot\.xz ")
     problems.expect(r"^console error: Failed to load resource: .* 404")
     context.route(SNAPSHOT, lambda route: route.fulfill(status=404))
+    messages = booted_normally_instead(context, app_url)
+    assert any("booting normally" in m for m in messages)
+
+
+def booted_normally_instead(context, app_url):
+    """Opens the site asking for the snapshot; returns the console's messages once it is
+    ready, Python having booted normally instead."""
     page = context.new_page()
     messages = []
     page.on("console", lambda m: messages.append(m.text))
     page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     assert python_boot(page) == "normal"
-    assert any("booting normally" in m for m in messages)
+    assert by_testid(page, "python-version").text_content().startswith("Python 3.")
+    return messages
 
 
 def test_a_truncated_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
@@ -223,11 +231,7 @@ def test_a_truncated_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
     whole = (SITE / "pyodide" / "python.snapshot.xz").read_bytes()
     context.route(SNAPSHOT, lambda route: route.fulfill(body=whole[:len(whole) // 2]))
     # Nothing to expect: a bad snapshot must not show up as an error anywhere.
-    page = context.new_page()
-    page.goto(app_url + SNAPSHOT_BOOT)
-    wait_for_state(page, "ready")
-    assert python_boot(page) == "normal"
-    assert by_testid(page, "python-version").text_content().startswith("Python 3.")
+    booted_normally_instead(context, app_url)
 
 
 def test_a_snapshot_of_another_build_is_never_restored(new_context, app_url):
@@ -240,13 +244,7 @@ def test_a_snapshot_of_another_build_is_never_restored(new_context, app_url):
                            check=True).stdout
     context, _ = new_context()
     context.route(SNAPSHOT, lambda route: route.fulfill(body=other))
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda m: messages.append(m.text))
-    page.goto(app_url + SNAPSHOT_BOOT)
-    wait_for_state(page, "ready")
-    assert python_boot(page) == "normal"
-    assert any("not this build's" in m for m in messages)
+    assert any("not this build's" in m for m in booted_normally_instead(context, app_url))
 
 
 def a_served_copy_of_the_site(server, tmp_path):
@@ -305,14 +303,20 @@ def reopened_after_the_update(page, context, server, url, tmp_path):
     return page
 
 
-def test_a_new_deploy_replaces_the_cache_whole(new_context, server, tmp_path):
+def a_first_visit_to_a_served_copy(new_context, server, tmp_path):
+    """(site, url, context, page): a copy of the site to deploy over, visited once, its
+    service worker holding the whole build."""
     site, url = a_served_copy_of_the_site(server, tmp_path)
     context, _ = new_context()
-
     page = context.new_page()
     page.goto(url)
     wait_for_state(page, "ready")
     assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    return site, url, context, page
+
+
+def test_a_new_deploy_replaces_the_cache_whole(new_context, server, tmp_path):
+    site, url, context, page = a_first_visit_to_a_served_copy(new_context, server, tmp_path)
     old_caches = page.evaluate("caches.keys()")
     page.close()
 

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from harness import SERVICE_WORKER_ACTIVE, SITE, SUBPATH, wait_for_state
 from pages import LECTURE, assert_that, by_testid, eventually, read_canvas
 from test_app_shell import (
-    NEW_WORKER_WAITING, a_served_copy_of_the_site, cache_name, deploy_a_new_title,
-    reopened_after_the_update,
+    NEW_WORKER_WAITING, a_first_visit_to_a_served_copy, a_served_copy_of_the_site, cache_name,
+    deploy_a_new_title, reopened_after_the_update,
 )
 
 WASM = "**/pyodide/pyodide.asm.wasm*"  # with its .xz twin, which a first visit downloads
@@ -190,12 +190,7 @@ def test_a_half_finished_precache_never_serves_two_builds(new_context, server, t
 
 def test_a_deploy_while_a_tab_is_open_leaves_it_working_and_the_next_visit_gets_the_new_build(
         new_context, server, tmp_path):
-    site, url = a_served_copy_of_the_site(server, tmp_path)
-    context, _ = new_context()
-    page = context.new_page()
-    page.goto(url)
-    wait_for_state(page, "ready")
-    assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    site, url, context, page = a_first_visit_to_a_served_copy(new_context, server, tmp_path)
     page.close()
     page = context.new_page()  # a later visit: the old build's worker serves this tab
     page.goto(url)
