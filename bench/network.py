@@ -67,7 +67,9 @@ STAMPS = """
   }).observe(document, {attributes: true, childList: true, subtree: true});
 })();
 """
-STAMPED = "() => ({ready: window.readyAt, graph: window.graphAt, step: window.stepAt, origin: performance.timeOrigin})"
+STAMPED = """() => ({ready: window.readyAt, graph: window.graphAt, step: window.stepAt,
+    origin: performance.timeOrigin, boot: document.documentElement.dataset.pythonBoot ?? null,
+    rule: performance.getEntriesByName('chainrule:boot-rule')[0]?.detail ?? null})"""
 WORKER_DONE = """async () => {
   if (!navigator.serviceWorker) return false;
   const registration = await navigator.serviceWorker.ready;
@@ -155,6 +157,8 @@ def visit(browser, server, url, mbps, rtt, has_worker):
         "before_ready": before_ready,
         "total": sum(size for _, _, size in served),
         "twice": sorted(path for path, n in counts.items() if n > 1),
+        "boot": stamps["boot"],
+        "rule": stamps["rule"],
     }
 
 
@@ -212,13 +216,22 @@ def main():
         server.static.stop()
 
 
+def boots(visits):
+    """How Python came up in the visits: "snapshot ×3", "normal ×2, snapshot"."""
+    counts = {}
+    for visit in visits:
+        if visit["boot"]:
+            counts[visit["boot"]] = counts.get(visit["boot"], 0) + 1
+    return ", ".join(f"{how} ×{n}" if n > 1 else how for how, n in counts.items()) or "-"
+
+
 def report_link(mbps, rtt, samples, runs):
     bare_ready = median(samples["bare PyScript"], "ready")
     bare_bytes = median(samples["bare PyScript"], "before_ready")
     link = f"{mbps:g} Mbps, {rtt:g} ms RTT" if mbps else "no throttling"
     print(f"\n{link}: medians of {runs} cold visits")
     print(f"  {'':16} {'graph':>6} {'step':>6} {'ready':>6} {'/bare':>6}"
-          f" {'MB<ready':>9} {'/bare':>6} {'MB visit':>9}  served twice")
+          f" {'MB<ready':>9} {'/bare':>6} {'MB visit':>9}  {'boots':17} served twice")
     fmt = lambda v, spec: format(v, spec) if v is not None else " " * len(format(0, spec))  # noqa: E731
     for name, visits in samples.items():
         ready = median(visits, "ready")
@@ -227,8 +240,14 @@ def report_link(mbps, rtt, samples, runs):
         print(
             f"  {name:16} {fmt(median(visits, 'graph'), '6.2f')} {fmt(median(visits, 'step'), '6.2f')}"
             f" {ready:6.2f} {ready / bare_ready:5.2f}x {before / 1e6:9.2f} {before / bare_bytes:5.2f}x"
-            f" {median(visits, 'total') / 1e6:9.2f}  {', '.join(twice) or '-'}"
+            f" {median(visits, 'total') / 1e6:9.2f}  {boots(visits):17} {', '.join(twice) or '-'}"
         )
+        rules = [v["rule"] for v in visits if v["rule"]]
+        if rules:
+            print(f"  {'':16} the rule: probe {statistics.median(r['probeMs'] for r in rules):.1f} ms,"
+                  f" link {statistics.median(r['mbps'] for r in rules):.1f} Mbps, snapshot"
+                  f" {statistics.median(r['snapshotSeconds'] for r in rules):.2f} s vs a normal boot's"
+                  f" {statistics.median(r['normalBootSeconds'] for r in rules):.2f} s")
     sys.stdout.flush()
 
 

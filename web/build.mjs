@@ -1,11 +1,11 @@
 // `node build.mjs [outdir]`: builds the static site (default: ../site).
 // Everything is written to a scratch folder first and swapped in at the end,
 // so a failed build never leaves a half-built site behind.
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import { bundleRenderer } from './build/bundle.mjs';
 import { ROOT, SHELL, PY_PACKAGE } from './build/paths.mjs';
 import { buildPage } from './build/page.mjs';
@@ -15,6 +15,7 @@ import { writeServiceWorker } from './build/service-worker.mjs';
 import { makeSnapshot } from './build/snapshot.mjs';
 import { trimStdlib } from './build/stdlib.mjs';
 import { copyPyodide, copyPyScript } from './build/vendor.mjs';
+import { unxz, writeDecoder, xz, xzBeside } from './build/xz.mjs';
 import { inlineFirstGraph } from './tools/prerender.mjs';
 
 const site = path.resolve(process.argv[2] ?? path.join(ROOT, 'site'));
@@ -58,26 +59,33 @@ await step('standard library', async () => {
   console.log(`    ${kept.length} modules kept, ${(before / 1e6).toFixed(2)} MB -> ${(after / 1e6).toFixed(2)} MB`);
 });
 await step('python snapshot', async () => {
-  const { packed, bytes } = await makeSnapshot(inSite('pyodide'), PY_PACKAGE, modules);
-  await writeFile(inSite('pyodide', 'python.snapshot.gz'), packed);
+  const { sparse, bytes } = await makeSnapshot(inSite('pyodide'), PY_PACKAGE, modules);
+  await writeFile(inSite('pyodide', 'python.snapshot.xz'), await xz(sparse));
   // The boot module tells this build's snapshot from another's by its size and hash.
-  const snapshotSha256 = sha256(await promisify(gunzip)(packed));
+  const snapshotSha256 = sha256(sparse);
   const boot = await readFile(path.join(SHELL, 'pyodide-boot.mjs'), 'utf8');
   await writeFile(inSite('pyodide', 'pyodide-boot.mjs'), boot
     .replace('__SNAPSHOT_BYTES__', String(bytes))
     .replace('__SNAPSHOT_SHA256__', snapshotSha256));
-  // The loader's progress counts bytes on the wire: GitHub Pages gzips the wasm and the zip.
-  // With their hashes, a retry takes a file that arrived whole from the staging cache.
-  const onTheWire = async (file) => {
-    const content = await readFile(inSite('pyodide', file));
-    return [content.length, (await promisify(gzip)(content, { level: 6 })).length, sha256(content)];
-  };
-  const sizes = {
-    wasm: await onTheWire('pyodide.asm.wasm'),
-    stdlib: await onTheWire('python_stdlib.zip'),
-    snapshot: [packed.length, packed.length],
-    snapshotSha256,
-  };
+});
+await step('xz', async () => {
+  await writeDecoder(inSite('pyodide', 'xz.js'));
+  // What a first visit downloads of each, and the hash of what it decodes to: a retry
+  // takes a file that arrived whole from the staging cache, and the loader's progress
+  // counts the bytes on the wire: `wire` of the .xz twin, `gzip` of the file as GitHub
+  // Pages gzips it (the snapshot has a .gz twin, sent as it is), which fast links get.
+  const sizes = {};
+  for (const [name, file] of [['wasm', 'pyodide.asm.wasm'], ['stdlib', 'python_stdlib.zip'],
+    ['snapshot', 'python.snapshot']]) {
+    const plain = inSite('pyodide', file);
+    if (name !== 'snapshot') await xzBeside(plain);
+    const content = name === 'snapshot' ? await unxz(`${plain}.xz`) : await readFile(plain);
+    const gzipped = await promisify(gzip)(content, { level: name === 'snapshot' ? 9 : 6 });
+    if (name === 'snapshot') await writeFile(`${plain}.gz`, gzipped);
+    sizes[name] = { wire: (await stat(`${plain}.xz`)).size, gzip: gzipped.length,
+      bytes: content.length, sha256: sha256(content) };
+  }
+  console.log(`    ${Object.entries(sizes).map(([name, { wire, gzip: gz }]) => `${name} ${(wire / 1e6).toFixed(2)} MB (gzip ${(gz / 1e6).toFixed(2)})`).join(', ')}`);
   const page = await readFile(inSite('index.html'), 'utf8');
   await writeFile(inSite('index.html'), page.replace('__BOOT_SIZES__', () => JSON.stringify(sizes)));
 });

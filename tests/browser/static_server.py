@@ -13,6 +13,7 @@ import gzip as gzip_module
 import hashlib
 import http.server
 import os
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -44,6 +45,15 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def copyfile(self, source, outputfile):
         size = len(source.data) if isinstance(source, _Body) else os.fstat(source.fileno()).st_size
+        if self.server_stats.take_cut(self.path):
+            # The connection drops half-way through the body.
+            half = source.read(size // 2)
+            outputfile.write(half)
+            outputfile.flush()
+            self.server_stats.count(self.path, len(half))
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         super().copyfile(source, outputfile)
         self.server_stats.count(self.path, size)
 
@@ -91,7 +101,8 @@ class _Body:
         self.data = data
 
     def read(self, size=-1):
-        data, self.data = self.data, b""
+        size = len(self.data) if size < 0 else size
+        data, self.data = self.data[:size], self.data[size:]
         return data
 
     def close(self):
@@ -109,6 +120,16 @@ class _Stats:
         self.bytes_sent = 0
         # {path: [body bytes of each answer]} (0 for a 304)
         self.served = collections.defaultdict(list)
+        self.cuts = {}  # path ending -> how many more answers to cut half-way
+
+    def take_cut(self, path):
+        path = path.split("?", 1)[0]
+        with self._lock:
+            for ending, left in self.cuts.items():
+                if left and path.endswith(ending):
+                    self.cuts[ending] = left - 1
+                    return True
+        return False
 
     def count(self, path, size):
         with self._lock:
@@ -152,6 +173,12 @@ class StaticServer:
         self._httpd = _QuietServer(("127.0.0.1", port), self._handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
+
+    def cut(self, ending, times=1):
+        """The next `times` answers for a path ending in `ending` drop the connection
+        half-way through their body."""
+        with self.stats._lock:
+            self.stats.cuts[ending] = times
 
     def mount(self, prefix, folder):
         """Also serve `folder` under `prefix` from now on."""

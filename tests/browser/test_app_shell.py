@@ -1,6 +1,5 @@
 """The app shell: boot, readiness contract, offline reloads, boot failures."""
 
-import gzip
 import json
 import re
 import shutil
@@ -10,8 +9,11 @@ from harness import REPO, SERVICE_WORKER_ACTIVE, SITE, wait_for_state
 from pages import assert_that, eventually
 
 SERVICE_WORKER_BUILD = REPO / "web" / "build" / "service-worker.mjs"
-WASM = "**/pyodide/pyodide.asm.wasm"
-SNAPSHOT = "**/pyodide/python.snapshot.gz"
+# The wasm and its .xz twin, which a first visit downloads (web/build/xz.mjs).
+WASM = "**/pyodide/pyodide.asm.wasm*"
+SNAPSHOT = "**/pyodide/python.snapshot.xz"
+# The snapshot downloaded, from its .xz twin (the tests' routes answer for that one).
+SNAPSHOT_BOOT = "?boot=snapshot&packing=xz"
 # Activation comes after install, and install only succeeds once every asset is cached.
 NEW_WORKER_WAITING = """async () => {
     const registration = await navigator.serviceWorker.ready;
@@ -32,7 +34,7 @@ def python_boot(page):
 
 
 def test_boot_reaches_ready_and_hides_the_loader(page, app_url):
-    page.goto(app_url + "?boot=snapshot")
+    page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     assert not by_testid(page, "loader").is_visible()
     assert by_testid(page, "boot-error").is_hidden()
@@ -55,7 +57,7 @@ def test_a_boot_compiles_no_python(page, app_url):
     # The snapshot carries the code Pyodide and PyScript run at every boot,
     # compiled (web/build/snapshot_prepare.py); a miss means PyScript changed
     # what it runs and the build no longer matches it (web/build/pyscript-code.mjs).
-    page.goto(app_url + "?boot=snapshot")
+    page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     missed = page.evaluate("""async () => {
         const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
@@ -137,7 +139,7 @@ def test_shell_paints_before_python_and_shows_boot_stages(page, app_url):
     page.route(WASM, lambda route: held.append(route))
     page.goto(app_url, wait_until="domcontentloaded")
     assert page.evaluate("document.documentElement.dataset.state") == "loading"
-    assert by_testid(page, "boot-stage").text_content().startswith("Downloading Python… 0.0 of ")
+    assert by_testid(page, "boot-stage").text_content().startswith("Downloading Python… ")
     for part in ("expression", "canvas", "controls", "loader"):
         assert by_testid(page, part).is_visible(), part
     assert page.locator("header h1").text_content() == "chainrule"
@@ -172,7 +174,7 @@ def test_reload_works_offline_after_one_visit(context, page, server, app_url):
 
 def boot_with_broken_wasm(new_context, app_url, answer):
     context, problems = new_context()
-    problems.expect(r"^failed request: \S+/pyodide/pyodide\.asm\.wasm ")
+    problems.expect(r"^failed request: \S+/pyodide/pyodide\.asm\.wasm(\.xz)? ")
     # Chromium's own line for a failed load names no file, so the harness
     # accepts it only here, next to the wasm failure it comes from.
     problems.expect(r"^console error: Failed to load resource")
@@ -204,27 +206,45 @@ def test_unreachable_wasm_shows_the_error_state(new_context, app_url):
 def test_boot_without_the_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
     context, problems = new_context()
     # The service worker's precaching, after ready, fails on it too.
-    problems.expect(r"^failed request: \S+/pyodide/python\.snapshot\.gz ")
+    problems.expect(r"^failed request: \S+/pyodide/python\.snapshot\.xz ")
     problems.expect(r"^console error: Failed to load resource: .* 404")
     context.route(SNAPSHOT, lambda route: route.fulfill(status=404))
+    messages = booted_normally_instead(context, app_url)
+    assert any("booting normally" in m for m in messages)
+
+
+def booted_normally_instead(context, app_url):
+    """Opens the site asking for the snapshot; returns the console's messages once it is
+    ready, Python having booted normally instead."""
     page = context.new_page()
     messages = []
     page.on("console", lambda m: messages.append(m.text))
-    page.goto(app_url + "?boot=snapshot")
+    page.goto(app_url + SNAPSHOT_BOOT)
     wait_for_state(page, "ready")
     assert python_boot(page) == "normal"
-    assert any("booting normally" in m for m in messages)
+    assert by_testid(page, "python-version").text_content().startswith("Python 3.")
+    return messages
 
 
 def test_a_truncated_snapshot_falls_back_to_a_normal_boot(new_context, app_url):
     context, _ = new_context()
-    context.route(SNAPSHOT, lambda route: route.fulfill(body=gzip.compress(bytes(1000))))
+    whole = (SITE / "pyodide" / "python.snapshot.xz").read_bytes()
+    context.route(SNAPSHOT, lambda route: route.fulfill(body=whole[:len(whole) // 2]))
     # Nothing to expect: a bad snapshot must not show up as an error anywhere.
-    page = context.new_page()
-    page.goto(app_url + "?boot=snapshot")
-    wait_for_state(page, "ready")
-    assert python_boot(page) == "normal"
-    assert by_testid(page, "python-version").text_content().startswith("Python 3.")
+    booted_normally_instead(context, app_url)
+
+
+def test_a_snapshot_of_another_build_is_never_restored(new_context, app_url):
+    # A deploy between the page and its snapshot's download: another build's snapshot,
+    # the same size as this one's.
+    sparse = bytearray(subprocess.run(["xz", "-dc", str(SITE / "pyodide" / "python.snapshot.xz")],
+                                      capture_output=True, check=True).stdout)
+    sparse[len(sparse) // 2] ^= 0xFF
+    other = subprocess.run(["xz", "-1", "-c"], input=bytes(sparse), capture_output=True,
+                           check=True).stdout
+    context, _ = new_context()
+    context.route(SNAPSHOT, lambda route: route.fulfill(body=other))
+    assert any("not this build's" in m for m in booted_normally_instead(context, app_url))
 
 
 def a_served_copy_of_the_site(server, tmp_path):
@@ -283,14 +303,20 @@ def reopened_after_the_update(page, context, server, url, tmp_path):
     return page
 
 
-def test_a_new_deploy_replaces_the_cache_whole(new_context, server, tmp_path):
+def a_first_visit_to_a_served_copy(new_context, server, tmp_path):
+    """(site, url, context, page): a copy of the site to deploy over, visited once, its
+    service worker holding the whole build."""
     site, url = a_served_copy_of_the_site(server, tmp_path)
     context, _ = new_context()
-
     page = context.new_page()
     page.goto(url)
     wait_for_state(page, "ready")
     assert page.evaluate(SERVICE_WORKER_ACTIVE)
+    return site, url, context, page
+
+
+def test_a_new_deploy_replaces_the_cache_whole(new_context, server, tmp_path):
+    site, url, context, page = a_first_visit_to_a_served_copy(new_context, server, tmp_path)
     old_caches = page.evaluate("caches.keys()")
     page.close()
 

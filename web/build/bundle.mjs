@@ -15,10 +15,17 @@ export const BUNDLE_OPTIONS = {
   logLevel: 'warning',
 };
 
+// The renderer, and beside it the layout module that imports it (web/src/layout.js).
 export async function bundleRenderer(outdir) {
   await build({
     entryPoints: { renderer: path.join(WEB, 'src', 'renderer.jsx') },
     outdir,
+    ...BUNDLE_OPTIONS,
+  });
+  await build({
+    entryPoints: { layout: path.join(WEB, 'src', 'layout.js') },
+    outdir,
+    external: ['./renderer.js'],
     ...BUNDLE_OPTIONS,
   });
 }

@@ -2,8 +2,6 @@
 // fewer in front of the boot: a script the page needs before anything else is
 // inlined, and so is the PyScript config (PyScript reads a JSON object in the
 // `config` attribute as the config itself; pyscript.json stays in the site).
-// A preload of Pyodide's wasm is dropped: boot.js has a worker compile the wasm
-// (pyodide-boot.mjs only instantiates it), so the page itself never reads it.
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +9,6 @@ import { pyscriptConfig } from './python-sources.mjs';
 
 const INLINE_SCRIPT = /<script src="([^"]+)" data-inline><\/script>/g;
 const CONFIG_FILE = 'config="pyscript.json"';
-const WASM_PRELOAD = /\n?[ \t]*<link rel="preload" href="pyodide\/pyodide\.asm\.wasm"[^>]*>/g;
 
 const SOURCE_LINK = /href="[^"]*"(?= data-source-link)/;
 
@@ -46,6 +43,5 @@ export async function buildPage(page, shellDir) {
   const source = sourceUrl();
   if (source) result = result.replace(SOURCE_LINK, () => `href="${source.replaceAll('"', '%22')}"`);
   return result
-    .replaceAll(CONFIG_FILE, () => `config='${asAttribute(pyscriptConfig())}'`)
-    .replace(WASM_PRELOAD, '');
+    .replaceAll(CONFIG_FILE, () => `config='${asAttribute(pyscriptConfig())}'`);
 }

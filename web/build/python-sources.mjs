@@ -41,7 +41,7 @@ export async function copyPythonPackage(outdir) {
 export function pyscriptConfig() {
   return {
     interpreter: './pyodide/pyodide-boot.mjs',
-    js_modules: { main: { './renderer/renderer.js': 'renderer' } },
+    js_modules: { main: { './renderer/renderer.js': 'renderer', './renderer/layout.js': 'layout' } },
     plugins: ['!codemirror', '!deprecations-manager', '!donkey', '!py-editor', '!py-game', '!py-terminal'],
   };
 }

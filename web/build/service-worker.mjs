@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { SHELL } from './paths.mjs';
+import { unxz } from './xz.mjs';
 
 // What no page asks for, so nothing precaches it: index.html is cached as './',
 // the config is inlined into the page, our package's files come bundled in
@@ -22,10 +21,14 @@ const LEFT_OUT = [
   /^pyscript\/(index|mpy|py|pyodide_graph|toml|zip)-[\w-]{8}\.js$/,
   /^pyscript\/(service-worker|storage)\.js$/,
   /^pyscript\/(core|xterm)\.css$/,
+  // the snapshot's gzip twin, which fast links download (it is cached decoded, from
+  // its .xz twin when nothing staged it)
+  /^pyodide\/python\.snapshot\.gz$/,
 ];
-// Kept gunzipped (under the name without .gz): the page reads the snapshot
-// from the cache as it is, with nothing to inflate.
-const INFLATED = /\.gz$/;
+// The .xz twins (web/build/xz.mjs) are where the worker downloads a file from when
+// nothing staged it; it keeps the file decoded, under the name without .xz (the
+// snapshot has no plain twin: the page reads it from the cache as it is).
+const XZ = /\.xz$/;
 
 async function listFiles(dir, prefix = '') {
   const files = [];
@@ -48,20 +51,24 @@ export async function writeServiceWorker(siteDir, name = 'sw.js') {
     hash.update(`${file}\0`);
     hash.update(bytes);
     if (LEFT_OUT.some((pattern) => pattern.test(file))) continue;
-    if (INFLATED.test(file)) {
-      assets.push([file.replace(INFLATED, ''), sha256(await promisify(gunzip)(bytes)), file]);
-    } else {
-      assets.push([file, sha256(bytes)]);
+    const plain = file.replace(XZ, '');
+    if (XZ.test(file) && !files.includes(plain)) {
+      assets.push([plain, sha256(await unxz(path.join(siteDir, file))), file]);
+    } else if (!XZ.test(file)) {
+      const twin = files.includes(`${file}.xz`) ? [`${file}.xz`] : [];
+      assets.push([file, sha256(bytes), ...twin]);
     }
   }
   assets.unshift(['./', sha256(await readFile(path.join(siteDir, 'index.html')))]);
   const cacheName = `chainrule-${hash.digest('hex').slice(0, 16)}`;
   const template = await readFile(path.join(SHELL, 'sw.template.js'), 'utf8');
+  const decoder = (await readFile(path.join(siteDir, 'pyodide', 'xz.js'), 'utf8')).trim();
   await writeFile(
     path.join(siteDir, name),
     template
       .replace('__CACHE_NAME__', cacheName)
-      .replace('__ASSETS__', JSON.stringify(assets, null, 2)),
+      .replace('__ASSETS__', () => JSON.stringify(assets, null, 2))
+      .replace('__XZ_DECODER__', () => decoder),
   );
   return { cacheName, assets };
 }

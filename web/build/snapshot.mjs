@@ -3,8 +3,6 @@
 // restoring it in the browser skips most of Python's start-up.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { MODULES, WEB } from './paths.mjs';
 import { pageScripts, pyscriptPackageFiles, pyscriptStartupCode } from './pyscript-code.mjs';
 import { toSparse } from './sparse.mjs';
@@ -52,5 +50,5 @@ export async function makeSnapshot(pyodideDir, packageDir, modules) {
   }
   pyodide.runPython(await readFile(PREPARE, 'utf8'), { filename: 'snapshot_prepare.py' });
   const memory = Buffer.from(pyodide.makeMemorySnapshot());
-  return { packed: await promisify(gzip)(toSparse(memory), { level: 6 }), bytes: memory.length };
+  return { sparse: toSparse(memory), bytes: memory.length };
 }

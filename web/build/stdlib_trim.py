@@ -11,6 +11,7 @@ CHAINRULE_STDLIB_SOURCES: a JSON file {file name: source} of the code the page r
 
 def trim():
     import ast
+    import copy
     import json
     import os
     import sys
@@ -108,7 +109,11 @@ def trim():
             name = info.filename
             data_file = not name.endswith((".py", "/")) and name.rpartition("/")[0] + "/" in folders
             if name in keep or name in folders or data_file or (not name.endswith(".py") and "/" not in name):
-                out.writestr(info, full.read(info))
+                # Stored, not deflated: the site's .xz of the whole zip packs the modules
+                # together far smaller than the zip can one by one (web/build/xz.mjs).
+                stored = copy.copy(info)
+                stored.compress_type = zipfile.ZIP_STORED
+                out.writestr(stored, full.read(info))
     return sorted(needed)
 
 

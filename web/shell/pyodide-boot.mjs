@@ -103,13 +103,15 @@ function watchWasm() {
 // them; one that fails early would surface as an unhandled rejection with a
 // bare "Failed to fetch". Marking them handled leaves the reporting to the
 // watch above and to Pyodide itself, which still see every failure.
-// The standard library's download is counted for the loader's progress, and
-// what Pyodide and this module download is handed to the service worker's
-// staging cache (see sw.template.js), so precaching it later downloads nothing twice.
+// On a first visit the standard library comes from boot.js's worker
+// (globalThis.chainruleStdlib: downloaded as its .xz, counted, staged); if
+// that failed, from the network as usual. What Pyodide and this module download
+// is handed to the service worker's staging cache (see sw.template.js), so
+// precaching it later downloads nothing twice.
 const STAGED = 'chainrule-staged';
-const STAGED_FILES = ['python_stdlib.zip', 'pyodide-lock.json', 'home.json'];
+const STAGED_FILES = ['pyodide-lock.json', 'home.json'];
 
-function stageAndCount(response, url) {
+function staged(response, url) {
   const name = url.pathname.split('/').pop();
   if (!response.ok || !response.body || !STAGED_FILES.includes(name)) return response;
   const [forPage, forCache] = response.body.tee();
@@ -119,37 +121,13 @@ function stageAndCount(response, url) {
       .then((cache) => cache.put(`${url.href}?staged`, new Response(forCache, { headers: response.headers })))
       .catch(() => {});
   }
-  if (name !== 'python_stdlib.zip') return new Response(forPage, response);
-  // [bytes, bytes on the wire] of the file (boot.js has them from the build).
-  const [decoded, wire] = globalThis.chainruleSizes?.stdlib ?? [0, 0];
-  let received = 0;
-  const body = forPage.pipeThrough(new TransformStream({
-    transform(chunk, controller) {
-      received += chunk.byteLength;
-      if (wire && decoded) announce('boot-progress', ['stdlib', Math.min(wire, Math.round(received * wire / decoded)), wire]);
-      controller.enqueue(chunk);
-    },
-  }));
-  return new Response(body, response);
-}
-
-// The standard library as an earlier try of this first visit staged it, if it
-// is this build's (a retry after a dropped connection downloads it only once).
-async function stagedStdlib(url) {
-  const [, wire, sha256] = globalThis.chainruleSizes?.stdlib ?? [];
-  if (!sha256 || !globalThis.caches || navigator.serviceWorker?.controller) return null;
-  const found = await (await caches.open(STAGED)).match(`${url.href}?staged`);
-  if (!found) return null;
-  const body = await found.arrayBuffer();
-  const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', body))]
-    .map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  if (hash !== sha256) return null;
-  announce('boot-progress', ['stdlib', wire, wire]);
-  return new Response(body, { headers: { 'Content-Type': 'application/zip' } });
+  return new Response(forPage, response);
 }
 
 function quietEarlyFetches() {
   const original = globalThis.fetch;
+  const stdlib = globalThis.chainruleStdlib;
+  delete globalThis.chainruleStdlib;
   globalThis.fetch = function fetch(resource, ...rest) {
     let url;
     try {
@@ -159,10 +137,14 @@ function quietEarlyFetches() {
     }
     const download = () => {
       const response = original.call(this, resource, ...rest);
-      return url ? response.then((answer) => stageAndCount(answer, url)) : response;
+      return url ? response.then((answer) => staged(answer, url)) : response;
     };
-    const response = url?.pathname.endsWith('/python_stdlib.zip')
-      ? stagedStdlib(url).catch(() => null).then((kept) => kept ?? download())
+    const response = stdlib && url?.pathname.endsWith('/python_stdlib.zip')
+      ? stdlib.then((body) => new Response(body, { headers: { 'Content-Type': 'application/zip' } }),
+        (error) => {
+          console.warn('The standard library did not come through; downloading it as usual.', error);
+          return download();
+        })
       : download();
     response.catch(() => {});
     return response;
@@ -171,8 +153,8 @@ function quietEarlyFetches() {
 }
 
 // boot.js starts reading the snapshot before this module loads, in a worker
-// (snapshot-worker.js): the service worker's decompressed copy straight from
-// its cache on later visits, the gzipped download on a first visit; the worker
+// (snapshot-worker.js): the service worker's decoded copy straight from its
+// cache on later visits, the .xz download on a first visit; the worker
 // unpacks it into the memory image Pyodide restores. Without boot.js, start
 // that worker here.
 function readSnapshot() {
@@ -189,10 +171,8 @@ function readSnapshot() {
       reject(new Error(event.message || 'the snapshot reader failed'));
     };
     worker.postMessage({
-      cached: new URL('python.snapshot', INDEX_URL).href,
-      packed: new URL('python.snapshot.gz', INDEX_URL).href,
-      snapshotSha: SNAPSHOT_SHA256,
-      sizes: { snapshot: globalThis.chainruleSizes?.snapshot ?? [0, 0] },
+      snapshot: new URL('python.snapshot', INDEX_URL).href,
+      sizes: { snapshot: globalThis.chainruleSizes?.snapshot ?? { wire: 0, sha256: SNAPSHOT_SHA256 } },
       boot: 'snapshot',
     });
   });
@@ -293,7 +273,8 @@ async function bootPython() {
   }
 }
 
-const booting = bootPython();
+// boot.js holds the boot's downloads until the renderer has arrived.
+const booting = Promise.resolve(globalThis.chainruleDownloads).then(bootPython);
 booting.catch(() => {});
 
 // What PyScript calls. It passes the index URL (ours) and its output streams.

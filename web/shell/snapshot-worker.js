@@ -1,68 +1,101 @@
-// Downloads and compiles Pyodide's wasm and reads the Python snapshot off the
-// main thread. boot.js starts it first thing on the page; pyodide-boot.mjs if
-// boot.js did not.
+// Downloads what Python's boot needs most and prepares it off the main thread:
+// Pyodide's wasm (compiled as it arrives), its standard library and the Python
+// snapshot. boot.js starts it first thing on the page; pyodide-boot.mjs if
+// boot.js did not (then for the snapshot alone).
 //
-// Asked {wasm, cached, packed, snapshotSha, sizes, normalBootSeconds, boot, stage}
-// (URLs, the snapshot's hash, {wasm, snapshot: [bytes, bytes on the wire]},
-// the seconds a boot without the snapshot costs more than one with it, and
-// 'snapshot' or 'normal' to force a boot), it:
-// - compiles the wasm as it downloads (from the browser's code cache when it
-//   has one) and answers {module} or {wasmError};
+// Asked {link, wasm, stdlib, snapshot: URLs of the files, sizes,
+// normalBootSecondsPerProbeMs, boot, packing, stage} (sizes: {wasm, stdlib, snapshot:
+// {wire: bytes of the .xz, sha256 of the file}}, the link's speed as the page
+// saw it (bytes per second; 0: time it on the wasm), the seconds a boot without the
+// snapshot costs more than one with it per millisecond of cpuProbe(), 'snapshot'
+// or 'normal' to force a boot, 'xz' or 'gzip' to force how the files come, and
+// whether this page is one no service worker controls yet), it:
+// - compiles the wasm and answers {module} or {wasmError};
+// - answers {stdlib: the zip's bytes} or {stdlibError} (a page the service
+//   worker controls reads its own copy: it is not asked for it);
 // - answers {how, memory} (the buffer is transferred, not copied) or
-//   {how: 'normal'} or {error}: the service worker's decompressed copy of the
+//   {how: 'normal'} or {error}: the service worker's decoded copy of the
 //   snapshot when the cache holds this build's ('cached snapshot'); else,
 //   when the link is fast enough that downloading the snapshot costs less
-//   than booting Python without it (measured on the wasm as it arrives), the
-//   gzipped file ('snapshot'); else no snapshot at all ('normal'), and the
-//   service worker fetches it for the next visit once the page is idle;
+//   than booting Python without it on this device, the download ('snapshot'); else no snapshot at all ('normal'), and the service
+//   worker fetches it for the next visit once the page is idle; and says why,
+//   {rule: {probeMs, mbps, snapshotSeconds, normalBootSeconds}};
 // - reports {progress: [name, bytes on the wire so far, in all]} as it downloads,
-//   and {finished} when it has nothing more to do;
-// - when `stage` (a page no service worker controls yet), hands what it
-//   downloaded to the service worker's staging cache, so that precaching it
-//   later downloads nothing twice.
+//   and {finished} when it has nothing more to do.
+// On a first visit each file comes as its .xz twin (web/build/xz.mjs), decoded
+// here by pyodide/xz.js (gzipped on a fast link), and what arrived is handed to the service worker's
+// staging cache, so that precaching it later downloads nothing twice, and so
+// that a retry after a dropped connection downloads only what never arrived.
+importScripts('xz.js');
+
 const STAGED = 'chainrule-staged';
 
-let uncontrolled = false;
 let staging = false;
 // Staging goes on after the answers are sent: boot.js ends the worker only
 // once it says {finished} (after its last put).
 const stagings = [];
-const stage = (url, response) => {
-  stagings.push(caches.open(STAGED).then((cache) => cache.put(`${url}?staged`, response)).catch(() => {}));
+// The type a file is served with: the service worker keeps the staged copy as it is.
+const TYPES = { wasm: 'application/wasm', zip: 'application/zip' };
+const stage = (url, body) => {
+  const headers = { 'Content-Type': TYPES[url.split('.').pop()] ?? 'application/octet-stream' };
+  stagings.push(Promise.all([caches.open(STAGED), body])
+    .then(([cache, bytes]) => cache.put(`${url}?staged`, new Response(bytes, { headers }))).catch(() => {}));
 };
 
-// What an earlier try of this first visit staged, if it is this build's file
-// (a retry after a dropped connection downloads only what never arrived).
+const hex = (buffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
+// What an earlier try of this first visit staged, if it is this build's file.
 async function staged(url, sha256) {
   if (!staging || !sha256) return null;
   const found = await (await caches.open(STAGED)).match(`${url}?staged`);
   if (!found) return null;
   const body = await found.arrayBuffer();
-  const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', body))]
-    .map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  return hash === sha256 ? body : null;
+  return hex(await crypto.subtle.digest('SHA-256', body)) === sha256 ? body : null;
 }
 
-// A response whose body reports its progress as it is read (scaled from the
-// decoded bytes to the bytes on the wire: the server may compress it on the way).
-function counted(response, name, decodedSize, wireSize, onBytes) {
-  let decoded = 0;
-  const body = response.body.pipeThrough(new TransformStream({
+// xz saves bytes on the wire and costs the time to decode them here: below about
+// 25 Mbps the saving wins (docs/performance.md); above it, the files come gzipped,
+// which the browser decodes natively. The page's estimate of the link, from its
+// first small files, is about half the link's speed, hence 12 Mbps of it (in bytes
+// per second). A link the page could not time gets xz.
+const XZ_BELOW_BYTES_PER_SECOND = 12e6 / 8;
+let packing = 'xz';
+
+// How many bytes `name` puts on the wire the way it is downloaded.
+const onWire = (size) => (packing === 'xz' ? size.wire : size.gzip);
+
+// `url`'s file, decoded as it arrives: its .xz twin (web/build/xz.mjs), or on a
+// fast link the file as GitHub Pages gzips it (the snapshot as its .gz, which the
+// server sends as it is). Its bytes on the wire are reported as they come (and
+// to `onBytes`).
+async function download(url, name, size, onBytes) {
+  const file = packing === 'xz' ? `${url}.xz` : name === 'snapshot' ? `${url}.gz` : url;
+  const response = await fetch(file);
+  if (!response.ok) throw new Error(`${file.split('/').pop()}: HTTP ${response.status}`);
+  // What fetch() reads of a file the server gzipped on the way is already decoded.
+  const decodedByFetch = packing !== 'xz' && name !== 'snapshot';
+  const wire = onWire(size);
+  let received = 0;
+  const counted = response.body.pipeThrough(new TransformStream({
     transform(chunk, controller) {
-      decoded += chunk.byteLength;
-      const wire = Math.min(wireSize, Math.round(decoded * (wireSize / decodedSize)));
-      postMessage({ progress: [name, wire, wireSize] });
-      onBytes?.(wire);
+      received += chunk.byteLength;
+      const sent = Math.min(wire, decodedByFetch ? Math.round(received * wire / size.bytes) : received);
+      postMessage({ progress: [name, sent, wire] });
+      onBytes?.(sent, wire);
       controller.enqueue(chunk);
     },
   }));
-  return new Response(body, { status: response.status, headers: response.headers });
+  if (packing === 'xz') return new XzReadableStream(counted);
+  return decodedByFetch ? counted : counted.pipeThrough(new DecompressionStream('gzip'));
 }
 
-// The link's speed, from the wasm as it arrives: bytes on the wire per second
-// over the whole file (time to first byte left out). Waiting for all of it
-// delays nothing on a link that bounds the boot: the snapshot, if chosen,
-// follows the wasm on the same link.
+const arrived = (name, size) => postMessage({ progress: [name, onWire(size), onWire(size)] });
+
+// The link's speed from the wasm as it arrives: bytes on the wire per second
+// over the whole file (time to first byte left out), for when the page's own
+// estimate does not settle the boot's choice. Waiting for all of it delays
+// nothing on a link that bounds the boot: the snapshot, if chosen, follows the
+// wasm on the same link.
 function linkMeter() {
   let first = 0;
   let resolve;
@@ -70,78 +103,124 @@ function linkMeter() {
   return {
     measured,
     failed: (bytesPerSecond = 0) => resolve(bytesPerSecond),
-    onBytes(wire, wireSize) {
+    onBytes(received, wire) {
       const now = performance.now();
       if (!first) {
         first = now;
         return;
       }
-      if (wire === wireSize) resolve(wire / Math.max((now - first) / 1000, 1e-3));
+      if (received >= wire) resolve(received / Math.max((now - first) / 1000, 1e-3));
     },
   };
 }
 
-async function compile({ wasm, sizes }, meter) {
+// How fast this device runs code just now: the milliseconds of a fixed piece of
+// integer work (the median of three tries; a few ms on a laptop).
+function cpuProbe() {
+  const words = new Uint32Array(1 << 15);
+  const times = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const start = performance.now();
+    let x = 0x9e3779b9;
+    for (let round = 0; round < 24; round++) {
+      for (let i = 0; i < words.length; i++) {
+        x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + words[i]) >>> 0;
+        words[i] = x;
+      }
+    }
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[1];
+}
+
+const WASM_HEADERS = { 'Content-Type': 'application/wasm' };
+
+async function compile({ wasm, sizes, stage: uncontrolled }, meter) {
   try {
-    const kept = await staged(wasm, sizes.wasm[2]);
+    // A page the service worker controls compiles the cached file itself: the
+    // browser keeps the compiled code for that URL, and there is no link to time.
+    if (!uncontrolled) {
+      meter.failed(Infinity);
+      postMessage({ module: await WebAssembly.compileStreaming(fetch(wasm)) });
+      return;
+    }
+    const kept = await staged(wasm, sizes.wasm.sha256);
     if (kept) {
       meter.failed(Infinity);
-      postMessage({ progress: ['wasm', sizes.wasm[1], sizes.wasm[1]] });
+      arrived('wasm', sizes.wasm);
       postMessage({ module: await WebAssembly.compile(kept) });
       return;
     }
-    const response = await fetch(wasm);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    // A page the service worker controls compiles the response itself: the
-    // browser keeps the compiled code for that URL (a rebuilt response has none),
-    // and has no download to count.
-    if (!uncontrolled) {
-      meter.failed(Infinity);
-      postMessage({ module: await WebAssembly.compileStreaming(response) });
-      return;
-    }
-    // Counted on a branch of its own: the compiler reads only as fast as it
-    // compiles, and the link's speed is what the boot's choice needs.
-    const headers = { 'Content-Type': 'application/wasm' };
-    const [forCompile, forCount] = response.body.tee();
-    const [whole, wire] = sizes.wasm;
-    const arriving = counted(new Response(forCount, { headers }), 'wasm', whole, wire,
-      (received) => meter.onBytes(received, wire));
-    if (staging) stage(wasm, arriving);
-    else arriving.body.pipeTo(new WritableStream()).catch(() => {});
-    postMessage({ module: await WebAssembly.compileStreaming(new Response(forCompile, { headers })) });
+    const decoded = await download(wasm, 'wasm', sizes.wasm, meter.onBytes);
+    const [forCompile, forCache] = decoded.tee();
+    if (staging) stage(wasm, new Response(forCache).blob());
+    else forCache.cancel();
+    postMessage({ module: await WebAssembly.compileStreaming(new Response(forCompile, { headers: WASM_HEADERS })) });
   } catch (error) {
     meter.failed(0);
     postMessage({ wasmError: error.message });
   }
 }
 
-async function cachedSnapshot({ cached, snapshotSha }) {
-  if (!cached || !globalThis.caches) return null;
-  const found = await caches.match(cached);
-  return found?.headers.get('X-Sha256') === snapshotSha ? found : null;
+async function readStdlib({ stdlib, sizes }) {
+  try {
+    let body = await staged(stdlib, sizes.stdlib.sha256);
+    if (body) {
+      arrived('stdlib', sizes.stdlib);
+    } else {
+      body = await new Response(await download(stdlib, 'stdlib', sizes.stdlib)).arrayBuffer();
+      if (staging) stage(stdlib, body.slice(0));
+    }
+    postMessage({ stdlib: body }, [body]);
+  } catch (error) {
+    postMessage({ stdlibError: error.message });
+  }
 }
 
-async function download({ packed, cached, sizes }) {
-  const response = await fetch(packed);
-  if (!response.ok) throw new Error(`no Python snapshot (HTTP ${response.status})`);
-  const body = counted(response, 'snapshot', ...sizes.snapshot);
-  const sparse = await new Response(body.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
-  if (staging) stage(cached, new Response(sparse.slice(0)));
-  return sparse;
+async function cachedSnapshot({ snapshot, sizes }) {
+  if (!globalThis.caches) return null;
+  const found = await caches.match(snapshot);
+  return found?.headers.get('X-Sha256') === sizes.snapshot.sha256 ? found : null;
 }
 
 async function read(data, meter) {
   const inCache = await cachedSnapshot(data);
   if (inCache) return { how: 'cached snapshot', sparse: await inCache.arrayBuffer() };
-  const kept = await staged(data.cached, data.snapshotSha);
-  if (kept) return { how: 'snapshot', sparse: kept };
+  const kept = await staged(data.snapshot, data.sizes.snapshot.sha256);
+  if (kept) {
+    arrived('snapshot', data.sizes.snapshot);
+    return { how: 'snapshot', sparse: kept };
+  }
   if (data.boot !== 'snapshot') {
     if (data.boot === 'normal') return { how: 'normal' };
-    const bytesPerSecond = await meter.measured;
-    if (data.sizes.snapshot[1] / bytesPerSecond > data.normalBootSeconds) return { how: 'normal' };
+    const probeMs = cpuProbe();
+    const normalBootSeconds = probeMs * data.normalBootSecondsPerProbeMs;
+    // The page's estimate of the link is low rather than high: when even it says
+    // the snapshot is quicker, the download starts now; else the wasm, timed as it
+    // arrives, has the last word.
+    let bytesPerSecond = data.link;
+    if (!bytesPerSecond || onWire(data.sizes.snapshot) / bytesPerSecond > normalBootSeconds) {
+      bytesPerSecond = Math.max(bytesPerSecond, await meter.measured);
+    }
+    const rule = {
+      probeMs,
+      mbps: bytesPerSecond * 8e-6,
+      packing,
+      snapshotSeconds: onWire(data.sizes.snapshot) / bytesPerSecond,
+      normalBootSeconds,
+    };
+    postMessage({ rule });
+    if (rule.snapshotSeconds > rule.normalBootSeconds) return { how: 'normal' };
   }
-  return { how: 'snapshot', sparse: await download(data) };
+  postMessage({ progress: ['snapshot', 0, onWire(data.sizes.snapshot)] });
+  const decoded = await download(data.snapshot, 'snapshot', data.sizes.snapshot);
+  const sparse = await new Response(decoded).arrayBuffer();
+  // A deploy between the page and this download would restore another build's Python.
+  if (hex(await crypto.subtle.digest('SHA-256', sparse)) !== data.sizes.snapshot.sha256) {
+    throw new Error('the Python snapshot is not this build\'s');
+  }
+  if (staging) stage(data.snapshot, sparse.slice(0));
+  return { how: 'snapshot', sparse };
 }
 
 // The snapshot is sparse (web/build/sparse.mjs), records of
@@ -185,10 +264,14 @@ async function answer(data, meter) {
 }
 
 addEventListener('message', async ({ data }) => {
-  uncontrolled = data.stage;
-  staging = uncontrolled && Boolean(globalThis.caches);
+  staging = data.stage && Boolean(globalThis.caches);
+  packing = data.packing ?? (data.link >= XZ_BELOW_BYTES_PER_SECOND ? 'gzip' : 'xz');
   const meter = linkMeter();
-  await Promise.all([data.wasm && compile(data, meter), answer(data, meter)]);
+  await Promise.all([
+    data.wasm && compile(data, meter),
+    data.stdlib && data.stage && readStdlib(data),
+    answer(data, meter),
+  ]);
   await Promise.all(stagings);
   postMessage({ finished: true });
 });

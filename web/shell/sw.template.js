@@ -14,8 +14,11 @@
 // whole build during install, reusing the older caches' identical files, and
 // takes over once every tab of the old build has closed.
 const CACHE = '__CACHE_NAME__';
-// [path, sha256 hex, where to download it from if not the path itself (gunzipped on the way)]
+// [path, sha256 hex, where to download it from if not the path itself (its .xz, decoded on the way)]
 const ASSETS = __ASSETS__;
+// The xz decoder (XzReadableStream, pyodide/xz.js), written in by the build: an
+// importScripts() of it would download it again at install.
+__XZ_DECODER__
 const STAGED = 'chainrule-staged';
 const COMPLETE = '__complete__';
 
@@ -51,8 +54,9 @@ async function intact(path, hash, source, staged, older) {
     let response = await fetch(scoped(source ?? path), { cache, priority: 'low' });
     if (!response.ok) throw new Error(`${source ?? path}: HTTP ${response.status}`);
     if (source) {
-      response = new Response(response.body.pipeThrough(new DecompressionStream('gzip')),
-        { headers: { 'Content-Type': 'application/octet-stream' } });
+      const type = { wasm: 'application/wasm', zip: 'application/zip' }[path.split('.').pop()];
+      response = new Response(new XzReadableStream(response.body),
+        { headers: { 'Content-Type': type ?? 'application/octet-stream' } });
     }
     response = new Response(await response.arrayBuffer(), { headers: response.headers });
     if (await sha256(response) === hash) return keepable(response, hash);

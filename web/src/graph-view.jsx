@@ -253,9 +253,10 @@ function ViewportBridge({ api, cells }) {
   useEffect(() => {
     api.fitView = (options) => flow.fitView({ padding: FIT_PADDING, ...options });
     // The first view of `nodes` (viewport.js's startViewport), at once, if the pane has
-    // its size yet; true if it did.
-    api.start = (nodes) => {
-      const { width, height } = flowStore.getState();
+    // its size yet (or the element it fills, `size`, has one); true if it did.
+    api.start = (nodes, size) => {
+      let { width, height } = flowStore.getState();
+      if (!width || !height) ({ width, height } = size ?? {});
       if (!width || !height || !nodes.length) return false;
       const focus = focusNode(nodes);
       const { x, y, zoom } = startViewport(graphBounds(nodes), focus && boxOf(focus), width,
@@ -459,7 +460,8 @@ export function mountGraph(element) {
       let fitted = false;
       flushSync(() => {
         store.set({ ...store.get(), nodes, edges });
-        if (fit) fitted = api.start?.(nodes) ?? false;
+        // The pane may not have measured itself yet: the canvas it fills has its size.
+        if (fit) fitted = api.start?.(nodes, { width: element.clientWidth, height: element.clientHeight }) ?? false;
       });
       if (fit) {
         api.following = true;

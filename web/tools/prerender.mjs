@@ -2,7 +2,9 @@
 // flow's own markup, rendered here with React's server renderer) with a small script
 // that fits it to the canvas, so it is on screen at the first paint; as JSON, which the
 // renderer draws as a live flow in its place; and the dagre layout it was drawn from,
-// which Python reuses on its first boot (#first-layout).
+// which Python reuses on its first boot (#first-layout). With it, what Python's step
+// controls do on it (#first-steps), which web/shell/first-steps.js replays until Python
+// is up, and the step bar and explanation at its first step, written into the page.
 // CPython runs web/tools/prerender.py (chainrule has no dependencies, so PYTHONPATH=py is enough).
 import { execFileSync } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +15,16 @@ import { ROOT, WEB } from '../build/paths.mjs';
 
 const GRAPH_MARKER = '<!-- build: first graph -->';
 const CANVAS = 'data-testid="canvas"><!-- build: first paint --></div>';
+// Where the first step's words go: [marker, replacement for place 0 of the recording].
+const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const FIRST_PLACE = [
+  ['data-testid="step-counter"></span>',
+    (steps, place) => `data-testid="step-counter" data-phase="${place.phase}">${escapeHtml(place.counter)}</span>`],
+  ['data-testid="step-explanation"></div>',
+    (steps, place) => `data-testid="step-explanation">${place.explanation}</div>`],
+  ['data-testid="sweep-counts"></p>',
+    (steps) => `data-testid="sweep-counts">${escapeHtml(steps.sweeps)}</p>`],
+];
 const SOURCES = path.join(WEB, 'src');
 const BUNDLE = { bundle: true, jsx: 'automatic', logLevel: 'warning', legalComments: 'none',
   define: { 'process.env.NODE_ENV': '"production"' } };
@@ -59,17 +71,24 @@ const readAndRemove = async (file) => {
 export async function inlineFirstGraph(page) {
   const viewFile = `${page}.first-graph.json`;
   const layoutFile = `${page}.first-layout.json`;
-  execFileSync(process.env.PYTHON ?? 'python3', [path.join(ROOT, 'web', 'tools', 'prerender.py'), viewFile, layoutFile], {
+  const stepsFile = `${page}.first-steps.json`;
+  execFileSync(process.env.PYTHON ?? 'python3', [path.join(ROOT, 'web', 'tools', 'prerender.py'), viewFile, layoutFile, stepsFile], {
     env: { ...process.env, PYTHONPATH: path.join(ROOT, 'py') },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const view = await readAndRemove(viewFile);
   const layout = await readAndRemove(layoutFile);
+  const steps = await readAndRemove(stepsFile);
   const graph = await renderFirstGraph(page, view);
-  const scripts = [inlineJson('first-graph', view), inlineJson('first-layout', layout), await fitScript()];
-  const html = await readFile(page, 'utf8');
-  for (const marker of [GRAPH_MARKER, CANVAS]) {
-    if (!html.includes(marker)) throw new Error(`index.html lacks ${marker}`);
+  const scripts = [inlineJson('first-graph', view), inlineJson('first-layout', layout),
+    inlineJson('first-steps', steps), await fitScript()];
+  let html = await readFile(page, 'utf8');
+  for (const marker of [GRAPH_MARKER, CANVAS, ...FIRST_PLACE.map(([marker]) => marker)]) {
+    if (html.split(marker).length !== 2) throw new Error(`index.html lacks exactly one ${marker}`);
+  }
+  const recording = JSON.parse(steps);
+  for (const [marker, words] of FIRST_PLACE) {
+    html = html.replace(marker, () => words(recording, recording.places[0]));
   }
   // The canvas says how many nodes it shows, as the flow's setGraph does.
   await writeFile(page, html

@@ -4,7 +4,9 @@ The page draws it at once, before Python is up; when Python is ready it sends th
 nodes with the same ids and positions, so nothing moves. Also writes the dagre request
 that view was laid out from and dagre's answer: Python's first boot makes that same
 request and takes the answer instead of a cold dagre call (chainrule.page.app.main).
-Usage: prerender.py VIEW.json LAYOUT.json
+And records what the step controls do on it (chainrule.state.first_steps), which the page
+replays until Python is up.
+Usage: prerender.py VIEW.json LAYOUT.json STEPS.json
 """
 
 import json
@@ -12,6 +14,7 @@ import pathlib
 import subprocess
 import sys
 
+from chainrule.state.first_steps import record
 from chainrule.state.presets import DEFAULT, PRESETS
 from chainrule.state.session import Session
 from chainrule.view.wire import dumps
@@ -25,22 +28,29 @@ def run_dagre(request):
     return json.loads(done.stdout)
 
 
-def main(view_out, layout_out):
+def main(view_out, layout_out, steps_out):
     text = PRESETS[DEFAULT][1]
-    layouts = []
+    layouts = {}
 
     def recorded_dagre(request):
-        layout = run_dagre(request)
-        layouts.append({"request": request, "layout": layout})
-        return layout
+        key = json.dumps(request, sort_keys=True)
+        if key not in layouts:
+            layouts[key] = {"request": request, "layout": run_dagre(request)}
+        return layouts[key]["layout"]
 
-    session = Session(recorded_dagre)
-    view = session.load(text)
+    def restart():
+        session = Session(recorded_dagre)
+        session.load(text)
+        return session
+
+    session = restart()
+    view = session.whole_view()
     payload = {"text": text, "direction": session.direction, "total": session.total, **view}
     pathlib.Path(view_out).write_text(dumps(payload))  # as the page sends it (wire.py)
-    (first_layout,) = layouts
+    (first_layout,) = layouts.values()
     pathlib.Path(layout_out).write_text(dumps(first_layout))
+    pathlib.Path(steps_out).write_text(dumps(record(restart)))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

@@ -31,6 +31,7 @@ from .messages import Messages
 from .practice import Practice
 from .program import Program
 from .stepping import Stepping
+from .takeover import Takeover
 from .training import Training
 
 renderer = js_modules.renderer
@@ -53,6 +54,7 @@ class Page:
         self.canvas = CanvasEditor()  # the program as built by hand, and undo
         self.guard = Guard(lambda place, message: self.messages.say(place, message))
         self.messages = Messages(self.guard)
+        self.takeover = Takeover(self)  # first: the shell's listeners stop
         self.canvas_view = Canvas(self, renderer.mount(by_testid("canvas")))
         self.program = Program(self)
         self.links = Links(self)
@@ -108,6 +110,7 @@ class Page:
             self.lesson.open_saved()
         if typed is not None:
             self.program.use_text(typed)
+        self.takeover.finish()
         for control in document.querySelectorAll("[data-needs-python]"):
             control.disabled = False
 

@@ -47,7 +47,11 @@ class Canvas:
         if view is None or page.canvas.shows(page.session):
             view = self.shown_view()
         by_testid("direction").dataset.direction = page.session.direction
-        self.view.setGraph(as_json(view), fit)
+        if page.takeover.keeps_view(view) and fit:
+            self.view.setGraph(as_json(view), False)
+            self.view.reframe()
+        else:
+            self.view.setGraph(as_json(view), fit)
         by_testid("canvas-hint").hidden = bool(view["nodes"])
         page.messages.not_finite(page.session.notice)
 

@@ -7,18 +7,8 @@ import js
 from pyodide.ffi import create_once_callable, create_proxy
 from pyscript import document
 
+from ..state.storage import STORAGE
 from ..view.wire import dumps
-
-STORAGE = {
-    "text": "chainrule:text",
-    "collapsed": "chainrule:collapsed",  # the saved text's collapsed groups, as JSON
-    "example": "chainrule:example",  # the example the saved text came from
-    "theme": "chainrule:theme",
-    "direction": "chainrule:direction",  # set once the user picks a direction
-    "panel": "chainrule:panel",  # "open" or "collapsed"; index.html reads it before painting
-    "lesson": "chainrule:lesson",  # the lesson and its step, as JSON (state/lesson_position.py)
-}
-
 
 def by_testid(testid):
     return document.querySelector(f'[data-testid="{testid}"]')

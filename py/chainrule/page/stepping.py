@@ -4,11 +4,11 @@ input, the counter and the explanation; and the page's keyboard shortcuts."""
 import js
 
 from ..state.keys import focus_kind, shortcut
-from ..state.step_controls import (disabled_controls, explanation_html, sweep_counts_text,
-                                   tangent_options_html)
+from ..state.step_controls import (PLAY_LABELS, PLAY_SPEEDS_MS, disabled_controls,
+                                   explanation_html, follows_again, move, start_playing,
+                                   sweep_counts_text, tangent_options_html)
 from .dom import by_testid, restart_timer
 
-PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}
 EXPLAIN_DELAY_MS = 150  # a drag with live grads: the step's explanation once it pauses
 
 
@@ -57,14 +57,13 @@ class Stepping:
             if action == "forward-pass":
                 self.page.refresh("pass", patches=s.start_forward_pass())
                 return
-            self.page.refresh("step", patches={"back": s.back, "reset": s.reset,
-                                               "finish": s.finish}[action](), move=action)
-            if action == "reset":
+            self.page.refresh("step", patches=move(s, action), move=action)
+            if follows_again(action):
                 self.page.canvas_view.view.followAgain()
 
-    def on_step(self, move="step"):
-        """One step; `move` "play" when Play takes it (practice asks only on a Step)."""
-        self.page.refresh("step", patches=self.page.session.step(), move=move)
+    def on_step(self, how="step"):
+        """One step; `how` is "play" when Play takes it (practice asks only on a Step)."""
+        self.page.refresh("step", patches=move(self.page.session, "step"), move=how)
         if self.page.session.at_end:
             self.stop_playing()
 
@@ -78,11 +77,12 @@ class Stepping:
         if self.player is not None:
             self.stop_playing()
             return
-        if self.page.session.at_end:
-            self.page.refresh("step", patches=self.page.session.reset(), move="reset")
+        restart = start_playing(self.page.session)
+        if restart is not None:
+            self.page.refresh("step", patches=restart, move="reset")
         self.player = js.setInterval(self.tick, self.play_interval())
         self.buttons["play"].dataset.playing = "true"
-        self.buttons["play"].textContent = "⏸ Pause"
+        self.buttons["play"].textContent = PLAY_LABELS["pause"]
         self.show_step()
 
     def play_interval(self):
@@ -99,7 +99,7 @@ class Stepping:
         js.clearInterval(self.player)
         self.player = None
         self.buttons["play"].dataset.playing = "false"
-        self.buttons["play"].textContent = "▶ Play"
+        self.buttons["play"].textContent = PLAY_LABELS["play"]
         self.show_step()
 
     # what the bar shows (the refresh's parts) -----------------------------------------

@@ -1,9 +1,31 @@
 """What the step bar and the explanation show for the session's place: which controls
-work, the explanation's paragraphs, and forward mode's input choices."""
+work, the explanation's paragraphs, and forward mode's input choices; and what Step, Back,
+Reset, Finish and Play do. The build runs these on the default example too and records
+what they give (first_steps.py), for the page to replay until Python is up."""
 
 from html import escape
 
 from ..core.step_text import step_blocks
+
+MOVES = ("step", "back", "reset", "finish")
+PLAY_SPEEDS_MS = {"1": 900, "2": 450, "3": 200, "4": 80}  # the speed slider's value -> ms
+PLAY_LABELS = {"play": "▶ Play", "pause": "⏸ Pause"}
+
+
+def move(session, name):
+    """Step, Back, Reset or Finish (`name`, one of MOVES): the cell patches, or None."""
+    return getattr(session, name)()
+
+
+def follows_again(name):
+    """After Reset the view follows the step again, even if the user had moved it."""
+    return name == "reset"
+
+
+def start_playing(session):
+    """Play pressed: from the end, playing starts over (the patches of that reset);
+    elsewhere it goes on from the step on screen (None)."""
+    return session.reset() if session.at_end else None
 
 
 def disabled_controls(session, playing):
