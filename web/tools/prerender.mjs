@@ -15,16 +15,16 @@ import { ROOT, WEB } from '../build/paths.mjs';
 
 const GRAPH_MARKER = '<!-- build: first graph -->';
 const CANVAS = 'data-testid="canvas"><!-- build: first paint --></div>';
-// Where the first step's words go: [marker, replacement for place 0 of the recording].
+// Where the first step's words go: the empty element of each testid (its attributes in
+// any order), and what it holds at place 0 of the recording (attributes, content).
 const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 const FIRST_PLACE = [
-  ['data-testid="step-counter"></span>',
-    (steps, place) => `data-testid="step-counter" data-phase="${place.phase}">${escapeHtml(place.counter)}</span>`],
-  ['data-testid="step-explanation"></div>',
-    (steps, place) => `data-testid="step-explanation">${place.explanation}</div>`],
-  ['data-testid="sweep-counts"></p>',
-    (steps) => `data-testid="sweep-counts">${escapeHtml(steps.sweeps)}</p>`],
+  ['step-counter', (steps, place) => [` data-phase="${place.phase}"`, escapeHtml(place.counter)]],
+  ['step-explanation', (steps, place) => ['', place.explanation]],
+  ['sweep-counts', (steps) => ['', escapeHtml(steps.sweeps)]],
 ];
+const emptyElement = (testid) => new RegExp(`(<(\\w+)[^>]*data-testid="${testid}"[^>]*)>(</\\2>)`, 'g');
+
 const SOURCES = path.join(WEB, 'src');
 const BUNDLE = { bundle: true, jsx: 'automatic', logLevel: 'warning', legalComments: 'none',
   define: { 'process.env.NODE_ENV': '"production"' } };
@@ -83,12 +83,16 @@ export async function inlineFirstGraph(page) {
   const scripts = [inlineJson('first-graph', view), inlineJson('first-layout', layout),
     inlineJson('first-steps', steps), await fitScript()];
   let html = await readFile(page, 'utf8');
-  for (const marker of [GRAPH_MARKER, CANVAS, ...FIRST_PLACE.map(([marker]) => marker)]) {
+  for (const marker of [GRAPH_MARKER, CANVAS]) {
     if (html.split(marker).length !== 2) throw new Error(`index.html lacks exactly one ${marker}`);
   }
   const recording = JSON.parse(steps);
-  for (const [marker, words] of FIRST_PLACE) {
-    html = html.replace(marker, () => words(recording, recording.places[0]));
+  for (const [testid, words] of FIRST_PLACE) {
+    if ((html.match(emptyElement(testid)) ?? []).length !== 1) {
+      throw new Error(`index.html lacks exactly one empty element with data-testid="${testid}"`);
+    }
+    const [attributes, content] = words(recording, recording.places[0]);
+    html = html.replace(emptyElement(testid), (_, open, tag, close) => `${open}${attributes}>${content}${close}`);
   }
   // The canvas says how many nodes it shows, as the flow's setGraph does.
   await writeFile(page, html
