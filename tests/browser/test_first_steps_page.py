@@ -190,15 +190,19 @@ def test_controls_that_need_no_python_work_while_it_starts(context, app_url):
 OTHER_PROGRAM = "x = 3\ny = x*x"
 
 
-@pytest.mark.parametrize("opened_with", ["a link", "a saved program"])
+@pytest.mark.parametrize("opened_with", ["a link", "a saved program", "a saved lesson"])
 def test_a_link_or_a_saved_program_waits_for_python_to_step(new_context, app_url, opened_with):
     context, _ = new_context()
+    saved = {"a saved program": ("chainrule:text", OTHER_PROGRAM),
+             "a saved lesson": ("chainrule:lesson", json.dumps({"key": "micrograd", "step": 1,
+                                                                 "open": True}))}
     if opened_with == "a link":
         app_url += encode(SharedState(OTHER_PROGRAM))
     else:
+        key, value = saved[opened_with]
         context.add_init_script(  # on the site's pages (not the new tab's about:blank)
-            "if (location.protocol === 'http:') "
-            f"localStorage.setItem('chainrule:text', {json.dumps(OTHER_PROGRAM)})")
+            f"if (location.protocol === 'http:') localStorage.setItem({json.dumps(key)}, "
+            f"{json.dumps(value)})")
     page, release = python_held(context, app_url)
     expect(by_testid(page, "fit-view")).to_be_enabled(timeout=TIMEOUT_MS)  # the renderer is up
     for name in STEP_BUTTONS:
@@ -210,6 +214,9 @@ def test_a_link_or_a_saved_program_waits_for_python_to_step(new_context, app_url
     assert by_testid(page, "step-counter").text_content() == "backward 0 / 7"
     release(page)
     wait_for_state(page, "ready")
+    if opened_with == "a saved lesson":
+        expect(by_testid(page, "lesson-panel")).to_be_visible()
+        return
     eventually(page, lambda: assert_that(
         {v["label"] for v in read_canvas(page).values.values()} == {"x", "y"}, "not drawn"))
     expect(by_testid(page, "step-counter")).to_have_text("backward 0 / 3")
