@@ -8,8 +8,9 @@ a first visit: chainrule from its service worker, the bare page from the HTTP
 cache), as min / median / max over the runs, and the bytes the server sent
 before ready. Profiles live on disk, as a real user's do: an incognito context's
 memory cache would not keep the 9.6 MB wasm, which flatters the service worker.
-The bare page boots the same vendored Pyodide through PyScript and only sets
-the marker. Last, where chainrule's warm boots spend their time: the medians of
+The bare page boots Pyodide through PyScript, both as npm ships them (not the
+site's copies: the site's standard library is cut down and compiled), and only
+sets the marker. Last, where chainrule's warm boots spend their time: the medians of
 the boot's Performance marks (web/shell/pyodide-boot.mjs) and of PyScript
 starting the page's script, and the CPU time the page's main thread spent before
 ready (from a trace, in extra warm boots): on a shared machine wall times move
@@ -32,6 +33,7 @@ from harness import SERVICE_WORKER_ACTIVE  # noqa: E402
 from static_server import StaticServer  # noqa: E402
 
 SITE = REPO / "site"
+MODULES = REPO / "web" / "node_modules"
 BARE_PAGE = """<!doctype html>
 <html data-state="loading">
 <head>
@@ -224,8 +226,12 @@ def main():
 
     with tempfile.TemporaryDirectory() as scratch:
         bare = Path(scratch)
-        (bare / "index.html").write_text(bare_page("../chainrule/pyscript", "../chainrule/pyodide"))
-        server = StaticServer({"/chainrule/": args.site, "/bare/": bare})
+        (bare / "index.html").write_text(bare_page("../vendor/pyscript", "../vendor/pyodide"))
+        server = StaticServer({
+            "/chainrule/": args.site, "/bare/": bare,
+            "/vendor/pyodide/": MODULES / "pyodide",
+            "/vendor/pyscript/": MODULES / "@pyscript" / "core" / "dist",
+        })
         pages = {
             "chainrule": (server.url("/chainrule/"), True),
             "bare PyScript": (server.url("/bare/"), False),

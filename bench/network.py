@@ -176,6 +176,8 @@ def main():
                         help="Mbps/RTT ms, comma-separated; 0/0 is no throttling")
     parser.add_argument("--both-boots", action="store_true",
                         help="also the site forced to boot with the snapshot and without (?boot=)")
+    parser.add_argument("--variants", default="",
+                        help="also the site with these queries, comma-separated (e.g. ?packing=xz)")
     args = parser.parse_args()
     for site in filter(None, (args.site, args.old)):
         if not (site / "index.html").is_file():
@@ -195,6 +197,8 @@ def main():
         if args.both_boots:
             pages["  ?boot=snapshot"] = ("/chainrule/?boot=snapshot", True)
             pages["  ?boot=normal"] = ("/chainrule/?boot=normal", True)
+        for query in filter(None, args.variants.split(",")):
+            pages[f"  {query}"] = (f"/chainrule/{query}", True)
         if args.old:
             mounts["/old/"] = args.old
             pages["old build"] = ("/old/", True)

@@ -1,7 +1,8 @@
 // `node stdlib_imports.mjs SITE FULL_STDLIB_ZIP`: boots the site's Pyodide (with
 // the site's cut-down standard library) and imports every standard-library
 // module that our package or PyScript's names in any import statement, at any
-// depth. Prints {"tried": [...], "failed": {name: error}} as JSON.
+// depth. Prints {"tried": [...], "failed": {name: error}, "from_source": [modules
+// compiled from source while importing them], "json_file": json's __file__} as JSON.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -35,11 +36,26 @@ for path, source in sources.items():
             named.add(base)
             named.update(f"{base}.{alias.name}" for alias in node.names)
 
+import importlib.machinery
+from_source = []
+compile_source = importlib.machinery.SourceFileLoader.source_to_code
+def counting(self, data, path, *args, **kwargs):
+    from_source.append(path)
+    return compile_source(self, data, path, *args, **kwargs)
+importlib.machinery.SourceFileLoader.source_to_code = counting
+import zipimport
+compile_zipped = zipimport._compile_source
+def counting_zipped(pathname, source, *args):
+    from_source.append(pathname)
+    return compile_zipped(pathname, source, *args)
+zipimport._compile_source = counting_zipped
+
 tried, failed = sorted(named & full), {}
 for name in tried:
     try:
         importlib.import_module(name)
     except Exception as error:
         failed[name] = f"{type(error).__name__}: {error}"
-json.dumps({"tried": tried, "failed": failed})
+json.dumps({"tried": tried, "failed": failed, "from_source": from_source,
+            "json_file": importlib.import_module("json").__file__})
 `));

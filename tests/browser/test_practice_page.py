@@ -3,6 +3,8 @@ hidden and give hints, right ones (or Show me) reveal it; reused nodes, collapse
 the forward pass, the keyboard, and the link. Expected numbers come from chainrule on
 CPython."""
 
+import json
+
 from playwright.sync_api import expect
 
 from chainrule import backward_steps, parse
@@ -95,6 +97,40 @@ def test_practice_on_the_lecture_example_end_to_end(page, app_url):
     expect_counter(page, 7, 7)
     expect(by_testid(page, "practice-score")).to_have_text(
         "Score: 5 / 7 right on the first try · hardest rule so far: ∂(d·f)/∂f = d")
+
+
+RUN_PYTHON = """async (code) => {
+    const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
+    const { interpreter } = await whenDefined('py');
+    return interpreter.runPython(code);
+}"""
+# Counts the canvas updates the page sends (each one a bridge call and a render).
+COUNT_UPDATES = """
+from chainrule.page import app
+canvas = app.page.canvas_view
+canvas.sent = []
+def counting(patches, send=canvas.update):
+    if patches:
+        canvas.sent.append(sorted(patches))
+    send(patches)
+canvas.update = counting
+"""
+
+
+def test_a_step_in_practice_sends_its_cells_in_one_update(page, app_url):
+    open_app(page, app_url)
+    ids, _ = lecture_ids()
+    practice_on(page)
+    page.evaluate(RUN_PYTHON, COUNT_UPDATES)
+    for step in range(1, 3):
+        by_testid(page, "step").click()
+        expect_counter(page, step, 7)
+        expect(by_testid(page, "practice-answer")).to_be_focused()
+    sent = page.evaluate(RUN_PYTHON, "import json; json.dumps(canvas.sent)")
+    # One update a step, holding the session's cells and practice's hidden number.
+    first, second = json.loads(sent)
+    assert ids["L"] in first and ids["d"] in second
+    expect_grad(page, ids["d"], "")
 
 
 def test_escape_leaves_the_answer_and_the_shortcuts_work_again(page, app_url):

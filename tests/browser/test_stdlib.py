@@ -12,9 +12,10 @@ FULL_STDLIB = REPO / "web" / "node_modules" / "pyodide" / "python_stdlib.zip"
 
 
 def stdlib_modules(zip_path):
+    """The modules in a standard-library zip, as source (.py) or bytecode (.pyc)."""
     return {
-        name[:-3].removesuffix("/__init__").replace("/", ".")
-        for name in zipfile.ZipFile(zip_path).namelist() if name.endswith(".py")
+        name.rpartition(".")[0].removesuffix("/__init__").replace("/", ".")
+        for name in zipfile.ZipFile(zip_path).namelist() if name.endswith((".py", ".pyc"))
     }
 
 
@@ -29,6 +30,15 @@ def test_every_standard_module_the_page_names_imports_from_the_sites_zip():
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["failed"] == {}
     assert {"json", "random", "dataclasses", "ast", "asyncio", "inspect"} <= set(seen["tried"])
+    # ... from the bytecode the build compiled, never from source compiled at boot.
+    assert seen["from_source"] == []
+    assert seen["json_file"].endswith("json/__init__.pyc")
+
+
+def test_the_sites_zip_holds_bytecode_of_the_sites_python_and_no_source():
+    names = zipfile.ZipFile(SITE / "pyodide" / "python_stdlib.zip").namelist()
+    assert not [name for name in names if name.endswith(".py")]
+    assert sum(name.endswith(".pyc") for name in names) > 200
 
 
 def test_the_sites_zip_leaves_out_what_no_page_imports():

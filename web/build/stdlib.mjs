@@ -1,6 +1,6 @@
 // Pyodide's standard-library zip cut to the modules the page can import
-// (web/build/stdlib_trim.py follows every import from the page's Python code):
-// every boot downloads and mounts it before Python starts.
+// (web/build/stdlib_trim.py follows every import from the page's Python code),
+// each compiled to bytecode: every boot downloads and mounts it before Python starts.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -2,7 +2,8 @@
 of Pyodide's standard-library zip that holds only the modules the page can
 import, found by following every import statement (at any depth, in any
 function, optional or not) from the page's Python code through the standard
-library itself, plus what Python imports while starting.
+library itself, plus what Python imports while starting; each as the bytecode
+of the Python that will import it, compiled here.
 
 CHAINRULE_STDLIB_IN / _OUT: the zip to read and the one to write.
 CHAINRULE_STDLIB_SOURCES: a JSON file {file name: source} of the code the page runs.
@@ -113,8 +114,25 @@ def trim():
                 # together far smaller than the zip can one by one (web/build/xz.mjs).
                 stored = copy.copy(info)
                 stored.compress_type = zipfile.ZIP_STORED
-                out.writestr(stored, full.read(info))
+                data = full.read(info)
+                if name in keep:
+                    stored.filename, data = bytecode(name, data)
+                out.writestr(stored, data)
     return sorted(needed)
+
+
+def bytecode(name, source):
+    """A module's source as the bytecode this Python would compile it to: (its name in
+    the zip, the .pyc's bytes). Pyodide ships the standard library as source, so every
+    boot without the snapshot compiled each module it imported, most of its start-up
+    (docs/performance.md). Unchecked: nothing in the zip could make it stale, and the
+    source is left out, so only the bytecode can be imported."""
+    import importlib._bootstrap_external as external
+    import importlib.util
+
+    code = compile(source, name, "exec", dont_inherit=True)
+    pyc = external._code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False)
+    return name + "c", bytes(pyc)
 
 
 json_needed = __import__("json").dumps(trim())

@@ -16,7 +16,7 @@
   // how fast the device is, and how busy, scales Python's start-up and the probe
   // alike. On a first visit the snapshot is downloaded only when the link brings
   // it in less time than a boot without it would cost.
-  const NORMAL_BOOT_SECONDS_PER_PROBE_MS = 0.6;
+  const NORMAL_BOOT_SECONDS_PER_PROBE_MS = 0.03;
   // ?boot=snapshot or ?boot=normal forces a first visit's choice, ?packing=xz or
   // ?packing=gzip how its files come (for tests and benchmarks).
   const forced = new URLSearchParams(location.search).get('boot');

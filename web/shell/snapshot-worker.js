@@ -53,12 +53,14 @@ async function staged(url, sha256) {
   return hex(await crypto.subtle.digest('SHA-256', body)) === sha256 ? body : null;
 }
 
-// xz saves bytes on the wire and costs the time to decode them here: below about
-// 25 Mbps the saving wins (docs/performance.md); above it, the files come gzipped,
-// which the browser decodes natively. The page's estimate of the link, from its
-// first small files, is about half the link's speed, hence 12 Mbps of it (in bytes
-// per second). A link the page could not time gets xz.
-const XZ_BELOW_BYTES_PER_SECOND = 12e6 / 8;
+// xz saves bytes on the wire and costs the time to decode them here, as they
+// arrive. A boot without the snapshot (every link but the fastest) is quicker
+// with xz even at 50 Mbps; the snapshot, chosen only on the fastest links, is
+// quicker gzipped, which the browser decodes natively (docs/performance.md).
+// The page's estimate of the link, from its first small files, is about half
+// the link's speed, hence 30 Mbps of it (in bytes per second). A link the page
+// could not time gets xz.
+const XZ_BELOW_BYTES_PER_SECOND = 30e6 / 8;
 let packing = 'xz';
 
 // How many bytes `name` puts on the wire the way it is downloaded.
@@ -195,13 +197,11 @@ async function read(data, meter) {
     if (data.boot === 'normal') return { how: 'normal' };
     const probeMs = cpuProbe();
     const normalBootSeconds = probeMs * data.normalBootSecondsPerProbeMs;
-    // The page's estimate of the link is low rather than high: when even it says
-    // the snapshot is quicker, the download starts now; else the wasm, timed as it
-    // arrives, has the last word.
-    let bytesPerSecond = data.link;
-    if (!bytesPerSecond || onWire(data.sizes.snapshot) / bytesPerSecond > normalBootSeconds) {
-      bytesPerSecond = Math.max(bytesPerSecond, await meter.measured);
-    }
+    // The page's estimate of the link is low rather than high, and the choice is
+    // made now: a snapshot chosen once the wasm has arrived would start its download
+    // only then, when a boot without it is already under way. A link the page could
+    // not time is timed on the wasm as it arrives.
+    const bytesPerSecond = data.link || await meter.measured;
     const rule = {
       probeMs,
       mbps: bytesPerSecond * 8e-6,

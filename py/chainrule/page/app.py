@@ -19,6 +19,7 @@ from ..state.embed import is_embed
 from ..state.opening import typed_while_starting
 from ..state.refresh import redraws
 from ..state.session import Session
+from ..view.cells import merged
 from .canvas import Canvas
 from .dom import Guard, as_json, by_testid
 from .editing import Editing
@@ -69,7 +70,8 @@ class Page:
         self.painters = {
             "stop-playing": lambda c: self.stepping.stop_playing(),
             "graph": lambda c: self.canvas_view.show_graph(c.get("view"), c.get("fit", False)),
-            "patches": lambda c: self.canvas_view.update(c.get("patches")),
+            "patches": lambda c: self.canvas_view.update(
+                merged(c.get("patches") or {}, self.practice.cell_patches(c))),
             "regroup": lambda c: self.canvas_view.regroup(c.get("view"), c.get("fit", False)),
             "editor-text": lambda c: self.program.show_text(own=True),
             "editor-follows": lambda c: self.program.show_text(own=False),

@@ -64,14 +64,22 @@ class Practice:
     def follow(self, change):
         """After a change: the question follows the session (a Step asks, anything else
         shows), the hidden number stays hidden on the canvas, and the panel is redrawn."""
-        move = change.get("move", MOVES.get(change.get("kind")))
-        extra = self.state.follow(self.page.session, move)
+        extra = self.cell_patches(change)
         if extra:
             self.page.canvas_view.update(extra)
         self.show()
-        if move == "step" and self.state.asking:
+        if moved_by(change) == "step" and self.state.asking:
             self.field.value = ""
             self.field.focus()
+
+    def cell_patches(self, change):
+        """The cell patches practice lays over what `change` drew, the first time it is
+        asked for this change: a change whose patches are still to be drawn sends them
+        with its own, in one update (a step is 5 ms)."""
+        if change.get("practice-followed"):
+            return {}
+        change["practice-followed"] = True
+        return self.state.follow(self.page.session, moved_by(change))
 
     def show(self):
         panel = self.state.panel()
@@ -104,3 +112,8 @@ class Practice:
         else:
             self.field.removeAttribute("aria-invalid")
         self.score.textContent = panel["score"]
+
+
+def moved_by(change):
+    """How a change moved the session, as state/practice.py's MOVES names it."""
+    return change.get("move", MOVES.get(change.get("kind")))
