@@ -244,3 +244,20 @@ def test_a_long_name_is_cut_in_its_node_and_the_inputs_panel_and_named_in_full(p
     for k in range(1, total + 1):
         step(page, k, total)
     expect(by_testid(page, "step-explanation")).to_contain_text(long)
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_the_step_bar_is_one_row_on_a_laptop_and_the_shortcuts_are_in_the_header(page, app_url,
+                                                                                  width):
+    page.set_viewport_size({"width": width, "height": 768})
+    open_app(page, app_url)
+    controls = by_testid(page, "controls")
+    tops = controls.evaluate("""(bar) => [...bar.querySelectorAll('button, select')]
+        .map((control) => Math.round(control.getBoundingClientRect().top))""")
+    heights = controls.evaluate("""(bar) => [...bar.querySelectorAll('button, select')]
+        .map((control) => control.getBoundingClientRect().height)""")
+    assert max(tops) - min(tops) < max(heights), tops  # side by side, not wrapped
+    shortcuts = by_testid(page, "shortcuts-button")
+    expect(shortcuts).to_be_visible()
+    shortcuts.click()
+    expect(by_testid(page, "shortcuts")).to_be_visible()

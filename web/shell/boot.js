@@ -165,7 +165,7 @@
   // (first-steps.js sets <html data-steps="replayed"> when they do).
   const WAITING = { loading: 'Python is starting…', error: 'Python could not start' };
   globalThis.chainruleWaiting = () => WAITING[root.dataset.state];
-  const STEP_BUTTONS = '[data-testid="controls"] button:not([data-testid="shortcuts-button"])';
+  const STEP_BUTTONS = '[data-testid="controls"] button';
   const TANGENT = '[data-testid="tangent-input"]';
   function explainDisabled() {
     const why = WAITING[root.dataset.state];
