@@ -139,6 +139,19 @@ def read_canvas(page):
     return Canvas(raw["nodes"], raw["state"], raw["canvasBox"], values, operators, edges)
 
 
+RUN_PYTHON = """async (code) => {
+    const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
+    const { interpreter } = await whenDefined('py');
+    return interpreter.runPython(code);
+}"""
+
+
+def run_python(page, code):
+    """Runs `code` in the page's Python (for a test's probe or a fault it injects); returns
+    the value of its last line."""
+    return page.evaluate(RUN_PYTHON, code)
+
+
 def assert_that(condition, message):
     """An assertion as an expression, for the checks `eventually` retries."""
     assert condition, message

@@ -14,16 +14,11 @@ from playwright.sync_api import expect
 from chainrule import parse
 from pages import (
     LECTURE, TIMEOUT_MS, Expected, by_testid, check_position, enter_text, eventually,
-    expect_counter, open_app, read_canvas, run_timers_for, same_number,
+    expect_counter, open_app, read_canvas, run_python, run_timers_for, same_number,
 )
 from test_canvas_editing import rename, value_node
 
 ERROR_BOX = ".py-error"  # what PyScript paints over the page for an uncaught error
-RUN_PYTHON = """async (code) => {
-    const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
-    const { interpreter } = await whenDefined('py');
-    return interpreter.runPython(code);
-}"""
 INJECT = """
 from chainrule.page import app
 def injected(*args, **kwargs):
@@ -182,11 +177,11 @@ def test_the_canvas_takes_the_names_the_editor_takes(page, app_url):
 
 
 def inject(page, target):
-    page.evaluate(RUN_PYTHON, INJECT.format(target=target))
+    run_python(page, INJECT.format(target=target))
 
 
 def restore(page, owner, name):
-    page.evaluate(RUN_PYTHON, f"from chainrule.page import app\ndel {owner}.{name}")
+    run_python(page, f"from chainrule.page import app\ndel {owner}.{name}")
 
 
 def guarded_context(new_context):

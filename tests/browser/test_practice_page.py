@@ -14,7 +14,7 @@ from chainrule.state.share import SharedState, encode
 from harness import wait_for_state
 from pages import (
     LECTURE, TIMEOUT_MS, Expected, blur, by_testid, enter_text, expect_counter, open_app,
-    read_canvas,
+    read_canvas, run_python,
 )
 from micrograd_examples import BOXED_NEURON  # tests/, on the path once pages is imported
 
@@ -99,11 +99,6 @@ def test_practice_on_the_lecture_example_end_to_end(page, app_url):
         "Score: 5 / 7 right on the first try · hardest rule so far: ∂(d·f)/∂f = d")
 
 
-RUN_PYTHON = """async (code) => {
-    const { whenDefined } = await import(new URL('pyscript/core.js', document.baseURI).href);
-    const { interpreter } = await whenDefined('py');
-    return interpreter.runPython(code);
-}"""
 # Counts the canvas updates the page sends (each one a bridge call and a render).
 COUNT_UPDATES = """
 from chainrule.page import app
@@ -121,12 +116,12 @@ def test_a_step_in_practice_sends_its_cells_in_one_update(page, app_url):
     open_app(page, app_url)
     ids, _ = lecture_ids()
     practice_on(page)
-    page.evaluate(RUN_PYTHON, COUNT_UPDATES)
+    run_python(page, COUNT_UPDATES)
     for step in range(1, 3):
         by_testid(page, "step").click()
         expect_counter(page, step, 7)
         expect(by_testid(page, "practice-answer")).to_be_focused()
-    sent = page.evaluate(RUN_PYTHON, "import json; json.dumps(canvas.sent)")
+    sent = run_python(page, "import json; json.dumps(canvas.sent)")
     # One update a step, holding the session's cells and practice's hidden number.
     first, second = json.loads(sent)
     assert ids["L"] in first and ids["d"] in second
