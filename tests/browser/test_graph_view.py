@@ -15,7 +15,7 @@ from pages import (
     wait_for_graph,
 )
 
-WASM = "**/pyodide/pyodide.asm.wasm"
+WASM = "**/pyodide/pyodide.asm.wasm*"  # or its .xz twin, as the link decides
 QUADRATIC = "x = 3\ny = x**2 + 2*x\n"  # y = 15: five values (a constant 2, an exponent **2)
 BAD_TEXTS = {
     "syntax error on line 2": "a = 2\nL = a *",
