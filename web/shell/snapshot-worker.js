@@ -94,10 +94,8 @@ async function download(url, name, size, onBytes) {
 const arrived = (name, size) => postMessage({ progress: [name, onWire(size), onWire(size)] });
 
 // The link's speed from the wasm as it arrives: bytes on the wire per second
-// over the whole file (time to first byte left out), for when the page's own
-// estimate does not settle the boot's choice. Waiting for all of it delays
-// nothing on a link that bounds the boot: the snapshot, if chosen, follows the
-// wasm on the same link.
+// over the whole file (time to first byte left out), for when the page could not
+// time the link itself.
 function linkMeter() {
   let first = 0;
   let resolve;
