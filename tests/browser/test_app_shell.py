@@ -88,11 +88,17 @@ def node_boxes(view):
     return {node["id"]: (node["position"], node["width"], node["height"]) for node in view["nodes"]}
 
 
+def first_graph(page):
+    """The build's view of the default example that the page drew first: the one in the
+    direction the first paint chose for the canvas."""
+    direction = by_testid(page, "canvas").get_attribute("data-first-direction")
+    return json.loads(page.evaluate("document.getElementById('first-graph').textContent"))[direction]
+
+
 def test_python_draws_the_prerendered_graph_where_it_already_is(page, app_url):
     page.goto(app_url)
     wait_for_state(page, "ready")
-    first = json.loads(page.evaluate("document.getElementById('first-graph').textContent"))
-    assert node_boxes(json.loads(page.evaluate(PYTHON_VIEW))) == node_boxes(first)
+    assert node_boxes(json.loads(page.evaluate(PYTHON_VIEW))) == node_boxes(first_graph(page))
 
 
 def test_the_builds_layout_is_what_dagre_gives_in_the_page(page, app_url):
@@ -103,10 +109,13 @@ def test_the_builds_layout_is_what_dagre_gives_in_the_page(page, app_url):
     built, fresh = page.evaluate("""async () => {
         const { dagre, graphlibJson } = await import(new URL('renderer/renderer.js', document.baseURI).href);
         const first = JSON.parse(document.getElementById('first-layout').textContent);
-        const graph = graphlibJson.read(first.request);
-        dagre.layout(graph);
-        return [first.layout, JSON.parse(JSON.stringify(graphlibJson.write(graph)))];
+        return [first.map((entry) => entry.layout), first.map((entry) => {
+            const graph = graphlibJson.read(entry.request);
+            dagre.layout(graph);
+            return JSON.parse(JSON.stringify(graphlibJson.write(graph)));
+        })];
     }""")
+    assert len(built) == 2, "a layout each way, left to right and top to bottom"
     assert fresh == built
 
 
@@ -115,21 +124,21 @@ def test_the_first_boot_takes_the_builds_layout_instead_of_running_dagre(page, a
 
     def shift_the_builds_layout(route):
         html = route.fetch().text()
-        head, layout, tail = FIRST_LAYOUT.search(html).groups()
-        layout = json.loads(layout)
-        for node in layout["layout"]["nodes"]:
-            node["value"]["x"] += moved
-        html = FIRST_LAYOUT.sub(lambda _: head + json.dumps(layout) + tail, html)
+        head, layouts, tail = FIRST_LAYOUT.search(html).groups()
+        layouts = json.loads(layouts)
+        for layout in layouts:
+            for node in layout["layout"]["nodes"]:
+                node["value"]["x"] += moved
+        html = FIRST_LAYOUT.sub(lambda _: head + json.dumps(layouts) + tail, html)
         route.fulfill(body=html, content_type="text/html")
 
     page.route(re.compile(r".*/chainrule/(index\.html)?$"), shift_the_builds_layout)
     page.goto(app_url)
     wait_for_state(page, "ready")
-    first = json.loads(page.evaluate("document.getElementById('first-graph').textContent"))
     drawn = node_boxes(json.loads(page.evaluate(PYTHON_VIEW)))
     expected = {
         node: ({"x": position["x"] + moved, "y": position["y"]}, width, height)
-        for node, (position, width, height) in node_boxes(first).items()
+        for node, (position, width, height) in node_boxes(first_graph(page)).items()
     }
     assert drawn == expected
 

@@ -81,10 +81,24 @@ def test_the_default_example_steps_before_python_as_python_steps_it(context, app
         assert dom_step_state(page) == replayed[k], f"Python's step {k} is not the replay's"
 
 
-def test_python_takes_over_at_the_replayed_step_with_nothing_redrawn(context, app_url):
+# The laptop at which the graph is drawn left to right; a 4:3 screen and a phone, where
+# it fits the canvas better top to bottom, which the first paint must draw too.
+SCREENS = {
+    "1280x720": {},
+    "1024x768": {"viewport": {"width": 1024, "height": 768}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
+              "is_mobile": True, "has_touch": True},
+}
+DRAWN = {"1280x720": "LR", "1024x768": "TB", "phone": "TB"}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_python_takes_over_at_the_replayed_step_with_nothing_redrawn(new_context, app_url, screen):
+    context, _ = new_context(**SCREENS[screen])
     page, release = python_held(context, app_url)
     expected = Expected.of(LECTURE)
     replaying(page)
+    expect(by_testid(page, "direction")).to_have_attribute("data-direction", DRAWN[screen])
     for _ in range(3):
         by_testid(page, "step").click()
     check_position(page, expected, 3)
@@ -105,6 +119,22 @@ def test_python_takes_over_at_the_replayed_step_with_nothing_redrawn(context, ap
     page.wait_for_function("location.hash.length > 3")  # Python's link holds the step
     by_testid(page, "back").click()
     check_position(page, expected, 3)
+
+
+def test_the_direction_the_user_picked_is_the_one_drawn_first(new_context, app_url):
+    context, _ = new_context(**SCREENS["phone"])
+    context.add_init_script("try { localStorage.setItem('chainrule:direction', 'LR'); } catch {}")
+    page, release = python_held(context, app_url)
+    replaying(page)
+    expect(by_testid(page, "direction")).to_have_attribute("data-direction", "LR")
+    by_testid(page, "step").click()
+    boxes = read_canvas(page).boxes()
+    page.evaluate(MARK_CANVAS)
+    release(page)
+    wait_for_state(page, "ready")
+    assert read_canvas(page).boxes() == boxes
+    assert page.evaluate(UNMARKED) == [], "Python drew the graph again"
+    check_position(page, Expected.of(LECTURE), 1)
 
 
 def test_playing_before_python_never_starts_over_when_python_takes_over(context, app_url):

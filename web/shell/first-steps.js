@@ -29,12 +29,11 @@
   let handedOver = false;
 
   // The steps replay on the graph Python would draw itself at the same step: the
-  // default example, with no link to open and no program, direction or lesson of the
-  // user's saved.
+  // default example, with no link to open and no program or lesson of the user's saved.
+  // (The build draws it in either direction, and its steps are the same in both.)
   const { storage } = recording;
   const replays = !location.hash.startsWith(recording.sharePrefix)
     && [null, recording.text].includes(stored(storage.text))
-    && [null, recording.direction].includes(stored(storage.direction))
     && stored(storage.lesson) === null;
 
   // -- the step controls ------------------------------------------------------

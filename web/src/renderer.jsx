@@ -26,12 +26,16 @@ export function mount(element) {
   return view;
 }
 
-// Draws the build's prerendered default graph (inlined in the page as JSON) while Python
+// Draws the build's prerendered default graph (inlined in the page as JSON, one view per
+// direction) in the direction the page's first paint chose (first-fit.js) while Python
 // boots; Python then sends the same nodes, ids and positions, and takes over unseen.
 // Returns the view.
 export function paintFirst(element, script) {
   const first = mount(element);
-  if (!first.drawn) first.setGraph(script.textContent, true);
+  if (!first.drawn) {
+    const views = JSON.parse(script.textContent);
+    first.setGraph(JSON.stringify(views[element.dataset.firstDirection ?? 'LR']), true);
+  }
   return first;
 }
 

@@ -1,8 +1,9 @@
-// The default graph, three ways into the built page: as static HTML in the canvas (the
-// flow's own markup, rendered here with React's server renderer) with a small script
-// that fits it to the canvas, so it is on screen at the first paint; as JSON, which the
-// renderer draws as a live flow in its place; and the dagre layout it was drawn from,
-// which Python reuses on its first boot (#first-layout). With it, what Python's step
+// The default graph, in both directions, three ways into the built page: as static HTML
+// in the canvas (the flow's own markup, rendered here with React's server renderer) with
+// a small script that keeps the direction that suits the canvas and fits it, so it is on
+// screen at the first paint; as JSON, which the renderer draws as a live flow in its
+// place; and the dagre layouts they were drawn from, which Python reuses on its first
+// boot (#first-layout). With it, what Python's step
 // controls do on it (#first-steps), which web/shell/first-steps.js replays until Python
 // is up, and the step bar and explanation at its first step, written into the page.
 // CPython runs web/tools/prerender.py (chainrule has no dependencies, so PYTHONPATH=py is enough).
@@ -33,13 +34,16 @@ const BUNDLE = { bundle: true, jsx: 'automatic', logLevel: 'warning', legalComme
 const inlineJson = (id, json) =>
   `<script type="application/json" id="${id}">${json.replaceAll('<', '\\u003c')}</script>`;
 
-// The graph's HTML, from web/src/first-paint.jsx bundled for Node next to `page`.
-async function renderFirstGraph(page, json) {
+// The graph's HTML in each direction, from web/src/first-paint.jsx bundled for Node next
+// to `page`.
+async function renderFirstGraphs(page, views) {
   const server = `${page}.first-paint.cjs`;
   await build({ ...BUNDLE, entryPoints: [path.join(SOURCES, 'first-paint.jsx')], outfile: server,
     platform: 'node', format: 'cjs', loader: { '.css': 'empty' } });
   try {
-    return createRequire(import.meta.url)(server).renderFirstGraph(json);
+    const { renderFirstGraph } = createRequire(import.meta.url)(server);
+    const graphs = Object.values(views).map((view) => renderFirstGraph(view));
+    return { html: graphs.map((graph) => graph.html).join(''), count: graphs[0].count };
   } finally {
     await rm(server);
   }
@@ -69,18 +73,18 @@ const readAndRemove = async (file) => {
 };
 
 export async function inlineFirstGraph(page) {
-  const viewFile = `${page}.first-graph.json`;
-  const layoutFile = `${page}.first-layout.json`;
+  const viewsFile = `${page}.first-graph.json`;
+  const layoutsFile = `${page}.first-layout.json`;
   const stepsFile = `${page}.first-steps.json`;
-  execFileSync(process.env.PYTHON ?? 'python3', [path.join(ROOT, 'web', 'tools', 'prerender.py'), viewFile, layoutFile, stepsFile], {
+  execFileSync(process.env.PYTHON ?? 'python3', [path.join(ROOT, 'web', 'tools', 'prerender.py'), viewsFile, layoutsFile, stepsFile], {
     env: { ...process.env, PYTHONPATH: path.join(ROOT, 'py') },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const view = await readAndRemove(viewFile);
-  const layout = await readAndRemove(layoutFile);
+  const views = await readAndRemove(viewsFile);
+  const layouts = await readAndRemove(layoutsFile);
   const steps = await readAndRemove(stepsFile);
-  const graph = await renderFirstGraph(page, view);
-  const scripts = [inlineJson('first-graph', view), inlineJson('first-layout', layout),
+  const graph = await renderFirstGraphs(page, JSON.parse(views));
+  const scripts = [inlineJson('first-graph', views), inlineJson('first-layout', layouts),
     inlineJson('first-steps', steps), await fitScript()];
   let html = await readFile(page, 'utf8');
   for (const marker of [GRAPH_MARKER, CANVAS]) {
@@ -94,8 +98,11 @@ export async function inlineFirstGraph(page) {
     const [attributes, content] = words(recording, recording.places[0]);
     html = html.replace(emptyElement(testid), (_, open, tag, close) => `${open}${attributes}>${content}${close}`);
   }
-  // The canvas says how many nodes it shows, as the flow's setGraph does.
+  // The canvas says how many nodes it shows, as the flow's setGraph does, and where a
+  // direction the user picked is kept (first-fit.js draws that one).
+  const canvas = `data-testid="canvas" data-nodes="${graph.count}" `
+    + `data-direction-key="${recording.storage.direction}">${graph.html}</div>`;
   await writeFile(page, html
-    .replace(CANVAS, () => `data-testid="canvas" data-nodes="${graph.count}">${graph.html}</div>`)
+    .replace(CANVAS, () => canvas)
     .replace(GRAPH_MARKER, () => scripts.join('\n  ')));
 }

@@ -1,12 +1,14 @@
-"""Writes the default example's view (the same one Python draws at boot) as JSON.
+"""Writes the default example's views (the ones Python draws at boot) as JSON.
 
-The page draws it at once, before Python is up; when Python is ready it sends the same
-nodes with the same ids and positions, so nothing moves. Also writes the dagre request
-that view was laid out from and dagre's answer: Python's first boot makes that same
-request and takes the answer instead of a cold dagre call (chainrule.page.app.main).
-And records what the step controls do on it (chainrule.state.first_steps), which the page
-replays until Python is up.
-Usage: prerender.py VIEW.json LAYOUT.json STEPS.json
+The page draws one at once, before Python is up: left to right or top to bottom, the one
+that fits its canvas better, by the rule Python picks by (view/layout.py pick_direction).
+When Python is ready it sends the same nodes with the same ids and positions, so nothing
+moves. Also writes the dagre requests those views were laid out from and dagre's answers:
+Python's first boot makes the same requests and takes the answers instead of cold dagre
+calls (chainrule.page.app.main). And records what the step controls do on the example
+(chainrule.state.first_steps), which the page replays until Python is up: the same in
+either direction.
+Usage: prerender.py VIEWS.json LAYOUTS.json STEPS.json
 """
 
 import json
@@ -17,6 +19,7 @@ import sys
 from chainrule.state.first_steps import record
 from chainrule.state.presets import DEFAULT, PRESETS
 from chainrule.state.session import Session
+from chainrule.view.layout import DIRECTIONS
 from chainrule.view.wire import dumps
 
 DAGRE = pathlib.Path(__file__).resolve().parent / "dagre-layout.mjs"
@@ -28,7 +31,7 @@ def run_dagre(request):
     return json.loads(done.stdout)
 
 
-def main(view_out, layout_out, steps_out):
+def main(views_out, layouts_out, steps_out):
     text = PRESETS[DEFAULT][1]
     layouts = {}
 
@@ -38,17 +41,18 @@ def main(view_out, layout_out, steps_out):
             layouts[key] = {"request": request, "layout": run_dagre(request)}
         return layouts[key]["layout"]
 
-    def restart():
-        session = Session(recorded_dagre)
+    def restart(direction="LR"):
+        session = Session(recorded_dagre, direction)
         session.load(text)
         return session
 
-    session = restart()
-    view = session.whole_view()
-    payload = {"text": text, "direction": session.direction, "total": session.total, **view}
-    pathlib.Path(view_out).write_text(dumps(payload))  # as the page sends it (wire.py)
-    (first_layout,) = layouts.values()
-    pathlib.Path(layout_out).write_text(dumps(first_layout))
+    views = {}
+    for direction in DIRECTIONS:
+        session = restart(direction)
+        views[direction] = {"text": text, "direction": direction, "total": session.total,
+                            **session.whole_view()}
+    pathlib.Path(views_out).write_text(dumps(views))  # as the page sends them (wire.py)
+    pathlib.Path(layouts_out).write_text(dumps(list(layouts.values())))
     pathlib.Path(steps_out).write_text(dumps(record(restart)))
 
 

@@ -135,20 +135,19 @@ def show_boot_error(message):
 
 
 def reuse_first_layout(run_dagre):
-    """`run_dagre`, except that the build's own dagre request for the default example
-    gets the build's answer (#first-layout, web/tools/prerender.py): the same dagre on
-    the same request, so the same layout, without a cold dagre call on the boot's path."""
+    """`run_dagre`, except that the build's own dagre requests for the default example (one
+    per direction) get the build's answers (#first-layout, web/tools/prerender.py): the
+    same dagre on the same request, so the same layout, without cold dagre calls on the
+    boot's path."""
     first = document.getElementById("first-layout")
     if first is None:
         return run_dagre
-    first = json.loads(first.textContent)
-    known_request = as_json(first["request"])
-    known_layout = as_json(first["layout"])
+    known = {as_json(entry["request"]): as_json(entry["layout"])
+             for entry in json.loads(first.textContent)}
 
     def run_dagre_or_reuse(request):
-        if as_json(request) == known_request:
-            return json.loads(known_layout)
-        return run_dagre(request)
+        layout = known.get(as_json(request))
+        return json.loads(layout) if layout is not None else run_dagre(request)
 
     return run_dagre_or_reuse
 

@@ -9,7 +9,7 @@ import js
 from pyscript import document
 
 from ..state.first_steps import takeover_step
-from .dom import as_json
+from .dom import as_json, by_testid
 
 
 class Takeover:
@@ -18,7 +18,10 @@ class Takeover:
         shell = getattr(js, "chainruleFirstSteps", None)
         self.handed = json.loads(shell.handOver()) if shell else {}
         first = document.getElementById("first-graph")
-        built = json.loads(first.textContent) if first is not None else None
+        built = None
+        if first is not None:  # one view per direction; the page drew the one it chose
+            direction = by_testid("canvas").dataset.firstDirection or "LR"
+            built = json.loads(first.textContent).get(direction)
         # The build's graph, as the canvas shows it until Python draws its own.
         self.on_screen = as_json([built["nodes"], built["edges"]]) if built else None
 

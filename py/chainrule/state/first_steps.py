@@ -56,7 +56,6 @@ def record(restart):
         moves.append(moves_from(position, restart))
     return {
         "text": session.text,
-        "direction": session.direction,
         "sweeps": sweep_counts_text(session),
         "places": places,
         "moves": moves,
