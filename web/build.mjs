@@ -59,7 +59,7 @@ await step('standard library', async () => {
   console.log(`    ${kept.length} modules kept, ${(before / 1e6).toFixed(2)} MB -> ${(after / 1e6).toFixed(2)} MB`);
 });
 await step('python snapshot', async () => {
-  const { sparse, bytes } = await makeSnapshot(inSite('pyodide'), PY_PACKAGE, modules);
+  const { sparse, bytes } = await makeSnapshot(inSite('pyodide'));
   await writeFile(inSite('pyodide', 'python.snapshot.xz'), await xz(sparse));
   // The boot module tells this build's snapshot from another's by its size and hash.
   const snapshotSha256 = sha256(sparse);

@@ -1,16 +1,24 @@
 // `node stdlib_imports.mjs SITE FULL_STDLIB_ZIP`: boots the site's Pyodide (with
 // the site's cut-down standard library) and imports every standard-library
 // module that our package or PyScript's names in any import statement, at any
-// depth. Prints {"tried": [...], "failed": {name: error}, "from_source": [modules
-// compiled from source while importing them], "json_file": json's __file__} as JSON.
-import { readFileSync } from 'node:fs';
+// depth, then every module of our package that runs outside the page. Prints
+// {"tried": [...], "failed": {name: error}, "from_source": [modules compiled from
+// source while importing them], "json_file": json's __file__, "package": [our
+// modules imported], "package_file": chainrule's __file__} as JSON.
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const [site, fullZip] = process.argv.slice(2);
 const pyodideDir = path.resolve(site, 'pyodide');
 const { loadPyodide } = await import(path.join(pyodideDir, 'pyodide.mjs'));
 const pyodide = await loadPyodide({ indexURL: pyodideDir });
-pyodide.globals.set('sources', pyodide.toPy(JSON.parse(readFileSync(path.join(site, 'py', 'home.json'), 'utf8'))));
+// PyScript's package, as the page writes it, and ours, as the site serves its source.
+const sources = JSON.parse(readFileSync(path.join(site, 'py', 'home.json'), 'utf8'));
+const ours = path.join(site, 'py', 'chainrule');
+for (const name of readdirSync(ours, { recursive: true })) {
+  if (name.endsWith('.py')) sources[`chainrule/${name.split(path.sep).join('/')}`] = readFileSync(path.join(ours, name), 'utf8');
+}
+pyodide.globals.set('sources', pyodide.toPy(sources));
 pyodide.FS.writeFile('/tmp/full.zip', readFileSync(fullZip));
 console.log(pyodide.runPython(`
 import ast, importlib, json, zipfile
@@ -56,6 +64,15 @@ for name in tried:
         importlib.import_module(name)
     except Exception as error:
         failed[name] = f"{type(error).__name__}: {error}"
+package = sorted(
+    path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+    for path in sources if path.startswith("chainrule/") and not path.startswith("chainrule/page/"))
+for name in package:
+    try:
+        importlib.import_module(name)
+    except Exception as error:
+        failed[name] = f"{type(error).__name__}: {error}"
 json.dumps({"tried": tried, "failed": failed, "from_source": from_source,
-            "json_file": importlib.import_module("json").__file__})
+            "json_file": importlib.import_module("json").__file__,
+            "package": package, "package_file": importlib.import_module("chainrule").__file__})
 `));

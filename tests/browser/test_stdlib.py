@@ -30,19 +30,29 @@ def test_every_standard_module_the_page_names_imports_from_the_sites_zip():
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["failed"] == {}
     assert {"json", "random", "dataclasses", "ast", "asyncio", "inspect"} <= set(seen["tried"])
-    # ... from the bytecode the build compiled, never from source compiled at boot.
+    # ... from the bytecode the build compiled, never from source compiled at boot; and
+    # so is our package, from the same zip.
+    assert {"chainrule.core.engine", "chainrule.state.session", "chainrule.view.layout"} \
+        <= set(seen["package"])
     assert seen["from_source"] == []
     assert seen["json_file"].endswith("json/__init__.pyc")
+    assert seen["package_file"].endswith(".zip/chainrule/__init__.pyc")
 
 
 def test_the_sites_zip_holds_bytecode_of_the_sites_python_and_no_source():
     names = zipfile.ZipFile(SITE / "pyodide" / "python_stdlib.zip").namelist()
     assert not [name for name in names if name.endswith(".py")]
     assert sum(name.endswith(".pyc") for name in names) > 200
+    served = {path.relative_to(SITE / "py").with_suffix(".pyc").as_posix()
+              for path in (SITE / "py" / "chainrule").rglob("*.py")}
+    assert served <= set(names), "a module of our package is missing from the zip"
+    # The notebook widget is for notebooks: neither served nor in the zip.
+    assert not [name for name in names if name.startswith("chainrule/notebook")]
 
 
 def test_the_sites_zip_leaves_out_what_no_page_imports():
-    kept = stdlib_modules(SITE / "pyodide" / "python_stdlib.zip")
+    kept = {name for name in stdlib_modules(SITE / "pyodide" / "python_stdlib.zip")
+            if name.split(".")[0] != "chainrule"}
     full = stdlib_modules(FULL_STDLIB)
     assert kept < full
     assert not {"unittest", "pdb", "doctest", "email", "http.server", "tkinter"} & kept

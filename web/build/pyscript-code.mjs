@@ -15,8 +15,8 @@
 //
 // PyScript's start-up code writes its `pyscript` package into Python's home
 // (pathlib, file by file) and imports it. pyodide-boot.mjs writes those same
-// files before PyScript runs (they come with ours in py/home.json, from the
-// same artifact, pyscriptPackageFiles()), so the snapshot stands in a code
+// files before PyScript runs (they come in py/home.json, from the same
+// artifact, pyscriptPackageFiles()), so the snapshot stands in a code
 // object that only imports the package for exactly this start-up code.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

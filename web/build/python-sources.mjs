@@ -1,11 +1,12 @@
-// Our Python package ships as plain files (py/chainrule/**/*.py) and, with
-// PyScript's own package, as one bundle (py/home.json: {path under Python's
-// home: source}) that pyodide-boot.mjs writes into Pyodide's file system
-// itself before PyScript gets the interpreter: one request instead of
-// PyScript's `files` fetching each module after Python is up, and no Python
-// writing PyScript's package file by file (web/build/pyscript-code.mjs).
-// There is no `packages` key, so no micropip.
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+// Our Python package ships as bytecode in the standard-library zip
+// (web/build/stdlib_trim.py), which is where the page imports it from, and as
+// plain files (py/chainrule/**/*.py) for the footer's Source link. PyScript's
+// own package comes as one bundle (py/home.json: {path under Python's home:
+// source}) that pyodide-boot.mjs writes into Pyodide's file system before
+// PyScript gets the interpreter, and that PyScript's start-up code then
+// imports (web/build/pyscript-code.mjs). There is no `packages` key, so no
+// micropip.
+import { cp, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PY_PACKAGE } from './paths.mjs';
 import { pyscriptPackageFiles } from './pyscript-code.mjs';
@@ -27,12 +28,10 @@ export async function packageModules() {
 
 export async function copyPythonPackage(outdir) {
   const modules = await packageModules();
-  const bundle = await pyscriptPackageFiles();
   for (const name of modules) {
     await cp(path.join(PY_PACKAGE, name), path.join(outdir, name), { recursive: true });
-    bundle[`chainrule/${name}`] = await readFile(path.join(PY_PACKAGE, name), 'utf8');
   }
-  await writeFile(path.join(outdir, '..', HOME_BUNDLE), JSON.stringify(bundle));
+  await writeFile(path.join(outdir, '..', HOME_BUNDLE), JSON.stringify(await pyscriptPackageFiles()));
   return modules;
 }
 

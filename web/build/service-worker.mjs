@@ -9,8 +9,8 @@ import { SHELL } from './paths.mjs';
 import { unxz } from './xz.mjs';
 
 // What no page asks for, so nothing precaches it: index.html is cached as './',
-// the config is inlined into the page, our package's files come bundled in
-// py/home.json (they are only the footer's Source link), and of PyScript's
+// the config is inlined into the page, our package's files come as bytecode in the
+// standard-library zip (they are only the footer's Source link), and of PyScript's
 // chunks those of the editor, terminal, MicroPython, TOML and zip support that
 // our config never loads (names without their content hash).
 const LEFT_OUT = [

@@ -13,18 +13,15 @@ const HOME = '/home/pyodide';
 // Where the code PyScript will hand runPython() waits for snapshot_prepare.py.
 const RUN_CODE_DIR = '/tmp/chainrule-run-code';
 
-export async function makeSnapshot(pyodideDir, packageDir, modules) {
+// Our package is imported from the site's standard-library zip, as in the page, where
+// it is bytecode (web/build/stdlib_trim.py); PyScript's is written into the home, as
+// pyodide-boot.mjs writes it.
+export async function makeSnapshot(pyodideDir) {
   const files = {};
   for (const [file, source] of Object.entries(await pyscriptPackageFiles())) {
     files[`${HOME}/${file}`] = source;
   }
-  for (const name of modules) {
-    files[`${HOME}/chainrule/${name}`] = await readFile(path.join(packageDir, name));
-  }
-  const precompile = [
-    ...Object.keys(files).filter((file) => file.startsWith(`${HOME}/pyscript/`)),
-    ...modules.filter((name) => name.startsWith('page/')).map((name) => `${HOME}/chainrule/${name}`),
-  ];
+  const precompile = Object.keys(files);
 
   const page = await readFile(path.join(pyodideDir, '..', 'index.html'), 'utf8');
   const startup = await pyscriptStartupCode();

@@ -19,8 +19,9 @@ def prepare():
 
     import chainrule
 
-    # The glue (chainrule.page) talks to the page (js, pyscript), which does not exist
-    # under Node: it is compiled ahead instead (precompile_sources).
+    # Imported from the site's zip, as bytecode. The glue (chainrule.page) talks to the
+    # page (js, pyscript), which does not exist under Node: its bytecode is read when
+    # the page imports it.
     for module in pkgutil.walk_packages(chainrule.__path__, "chainrule."):
         if not module.name.startswith("chainrule.page."):
             importlib.import_module(module.name)
@@ -45,9 +46,9 @@ def prepare():
 
 
 def precompile_sources(paths):
-    """Compile modules that can only be imported in the page (PyScript's package
-    and our glue, chainrule.page, need the browser) and hand out the code when the page imports
-    them, as long as the file holds exactly the source compiled here."""
+    """Compile modules that can only be imported in the page (PyScript's package needs
+    the browser, and comes as source) and hand out the code when the page imports them,
+    as long as the file holds exactly the source compiled here."""
     import os
     from importlib.machinery import SourceFileLoader
 

@@ -5,9 +5,16 @@ function, optional or not) from the page's Python code through the standard
 library itself, plus what Python imports while starting; each as the bytecode
 of the Python that will import it, compiled here.
 
+Our package goes into the same zip, as bytecode too (it is imported from there, in the
+page and when the build takes the snapshot): a boot compiles none of it, and its .xz
+twin packs it with the standard library.
+
 CHAINRULE_STDLIB_IN / _OUT: the zip to read and the one to write.
-CHAINRULE_STDLIB_SOURCES: a JSON file {file name: source} of the code the page runs.
+CHAINRULE_STDLIB_SOURCES: a JSON file {file name: source} of the code the page runs;
+our package's modules are the names under chainrule/.
 """
+
+PACKAGE = "chainrule/"
 
 
 def trim():
@@ -118,13 +125,17 @@ def trim():
                 if name in keep:
                     stored.filename, data = bytecode(name, data)
                 out.writestr(stored, data)
+        for name, source in sorted(sources.items()):
+            if name.startswith(PACKAGE):
+                entry, data = bytecode(name, source.encode("utf-8"))
+                out.writestr(zipfile.ZipInfo(entry, date_time=(1980, 1, 1, 0, 0, 0)), data)
     return sorted(needed)
 
 
 def bytecode(name, source):
-    """A module's source as the bytecode this Python would compile it to: (its name in
-    the zip, the .pyc's bytes). Pyodide ships the standard library as source, so every
-    boot without the snapshot compiled each module it imported, most of its start-up
+    """A module's source (bytes) as the bytecode this Python would compile it to: (its
+    name in the zip, the .pyc's bytes). Pyodide ships the standard library as source, so
+    every boot without the snapshot compiled each module it imported, most of its start-up
     (docs/performance.md). Unchecked: nothing in the zip could make it stale, and the
     source is left out, so only the bytecode can be imported."""
     import importlib._bootstrap_external as external

@@ -6,8 +6,9 @@
 // snapshot taken at build time (web/build/snapshot.mjs) and fall back to a
 // normal boot if that fails. boot.js has a worker (snapshot-worker.js) read
 // and unpack the snapshot and compile the wasm off the main thread, which only
-// instantiates them. Our Python package and PyScript's come as one bundle
-// that is written into Python's home before PyScript gets the interpreter.
+// instantiates them. Our Python package is bytecode in the standard-library
+// zip; PyScript's comes as one bundle that is written into Python's home
+// before PyScript gets the interpreter.
 // Along the way the page shell hears which stage the boot is in
 // ('chainrule:boot-stage') or why it failed ('chainrule:boot-failed').
 import { loadPyodide as loadPlainPyodide, version } from './pyodide.mjs';
@@ -16,8 +17,8 @@ export { version };
 
 const INDEX_URL = new URL('./', import.meta.url).href;
 const WASM_NAME = 'pyodide.asm.wasm';
-// Our package's modules and PyScript's, {path under Python's home: source}
-// (web/build/python-sources.mjs).
+// PyScript's package, {path under Python's home: source}
+// (web/build/python-sources.mjs); ours is bytecode in the standard-library zip.
 const PYTHON_FILES = '../py/home.json';
 // Filled in by the build: the size of the memory the snapshot restores (a
 // snapshot of another size is from another build).
