@@ -7,13 +7,14 @@
 // modules imported], "package_file": chainrule's __file__} as JSON.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pyscriptPackageFiles } from '../../web/build/pyscript-code.mjs';
 
 const [site, fullZip] = process.argv.slice(2);
 const pyodideDir = path.resolve(site, 'pyodide');
 const { loadPyodide } = await import(path.join(pyodideDir, 'pyodide.mjs'));
 const pyodide = await loadPyodide({ indexURL: pyodideDir });
-// PyScript's package, as the page writes it, and ours, as the site serves its source.
-const sources = JSON.parse(readFileSync(path.join(site, 'py', 'home.json'), 'utf8'));
+// PyScript's package, as the build takes it, and ours, as the site serves its source.
+const sources = await pyscriptPackageFiles();
 const ours = path.join(site, 'py', 'chainrule');
 for (const name of readdirSync(ours, { recursive: true })) {
   if (name.endsWith('.py')) sources[`chainrule/${name.split(path.sep).join('/')}`] = readFileSync(path.join(ours, name), 'utf8');

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 from harness import REPO, SERVICE_WORKER_ACTIVE, SITE, wait_for_state
-from pages import assert_that, eventually
+from pages import assert_that, eventually, run_python
 
 SERVICE_WORKER_BUILD = REPO / "web" / "build" / "service-worker.mjs"
 # The wasm and its .xz twin, which a first visit downloads (web/build/xz.mjs).
@@ -65,6 +65,24 @@ def test_a_boot_compiles_no_python(page, app_url):
         return interpreter.pyimport('pyodide.code').eval_code_async.missed.toJs();
     }""")
     assert missed == []
+
+
+def test_a_boot_without_the_snapshot_imports_only_bytecode(page, app_url):
+    # Our package and PyScript's are bytecode in the site's zip, ahead of the source
+    # PyScript writes into Python's home: nothing the page imports is compiled at boot.
+    page.goto(app_url + "?boot=normal")
+    wait_for_state(page, "ready")
+    assert page.evaluate("document.documentElement.dataset.pythonBoot") == "normal"
+    # Where each module was loaded from (Python's frozen modules name a file they were
+    # never read from).
+    files = json.loads(run_python(page, """
+import json, sys
+json.dumps({name: getattr(getattr(module, "__spec__", None), "origin", None)
+            for name, module in list(sys.modules.items())})
+"""))
+    assert files["chainrule.page.app"].endswith(".zip/chainrule/page/app.pyc")
+    assert files["pyscript"].endswith(".zip/pyscript/__init__.pyc")
+    assert [name for name, file in files.items() if file and file.endswith(".py")] == []
 
 
 def test_python_mounts_the_renderer_bundle(page, app_url):

@@ -48,11 +48,12 @@ def test_the_sites_zip_holds_bytecode_of_the_sites_python_and_no_source():
     assert served <= set(names), "a module of our package is missing from the zip"
     # The notebook widget is for notebooks: neither served nor in the zip.
     assert not [name for name in names if name.startswith("chainrule/notebook")]
+    assert {"pyscript/__init__.pyc", "pyscript/web.pyc"} <= set(names)
 
 
 def test_the_sites_zip_leaves_out_what_no_page_imports():
     kept = {name for name in stdlib_modules(SITE / "pyodide" / "python_stdlib.zip")
-            if name.split(".")[0] != "chainrule"}
+            if name.split(".")[0] not in ("chainrule", "pyscript")}
     full = stdlib_modules(FULL_STDLIB)
     assert kept < full
     assert not {"unittest", "pdb", "doctest", "email", "http.server", "tkinter"} & kept

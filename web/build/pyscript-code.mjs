@@ -14,10 +14,10 @@
 // watches for that).
 //
 // PyScript's start-up code writes its `pyscript` package into Python's home
-// (pathlib, file by file) and imports it. pyodide-boot.mjs writes those same
-// files before PyScript runs (they come in py/home.json, from the same
-// artifact, pyscriptPackageFiles()), so the snapshot stands in a code
-// object that only imports the package for exactly this start-up code.
+// (pathlib, file by file) and imports it. The build puts that same package
+// (from the same artifact, pyscriptPackageFiles()) into the standard-library
+// zip as bytecode, ahead of the home on sys.path, so the snapshot stands in a
+// code object that only imports the package for exactly this start-up code.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MODULES } from './paths.mjs';

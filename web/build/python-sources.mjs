@@ -1,18 +1,10 @@
-// Our Python package ships as bytecode in the standard-library zip
-// (web/build/stdlib_trim.py), which is where the page imports it from, and as
-// plain files (py/chainrule/**/*.py) for the footer's Source link. PyScript's
-// own package comes as one bundle (py/home.json: {path under Python's home:
-// source}) that pyodide-boot.mjs writes into Pyodide's file system before
-// PyScript gets the interpreter, and that PyScript's start-up code then
-// imports (web/build/pyscript-code.mjs). There is no `packages` key, so no
-// micropip.
-import { cp, readdir, writeFile } from 'node:fs/promises';
+// Our Python package and PyScript's ship as bytecode in the standard-library
+// zip (web/build/stdlib_trim.py), which is where the page imports them from;
+// ours also as plain files (py/chainrule/**/*.py) for the footer's Source
+// link. There is no `packages` key, so no micropip.
+import { cp, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PY_PACKAGE } from './paths.mjs';
-import { pyscriptPackageFiles } from './pyscript-code.mjs';
-
-// Beside the package folder: <site>/py/home.json.
-export const HOME_BUNDLE = 'home.json';
 
 // Paths relative to the package, subpackages included; the notebook widget is
 // for notebooks, not the page.
@@ -31,7 +23,6 @@ export async function copyPythonPackage(outdir) {
   for (const name of modules) {
     await cp(path.join(PY_PACKAGE, name), path.join(outdir, name), { recursive: true });
   }
-  await writeFile(path.join(outdir, '..', HOME_BUNDLE), JSON.stringify(await pyscriptPackageFiles()));
   return modules;
 }
 

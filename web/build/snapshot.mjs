@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MODULES, WEB } from './paths.mjs';
-import { pageScripts, pyscriptPackageFiles, pyscriptStartupCode } from './pyscript-code.mjs';
+import { pageScripts, pyscriptStartupCode } from './pyscript-code.mjs';
 import { toSparse } from './sparse.mjs';
 
 const PREPARE = path.join(WEB, 'build', 'snapshot_prepare.py');
@@ -13,15 +13,10 @@ const HOME = '/home/pyodide';
 // Where the code PyScript will hand runPython() waits for snapshot_prepare.py.
 const RUN_CODE_DIR = '/tmp/chainrule-run-code';
 
-// Our package is imported from the site's standard-library zip, as in the page, where
-// it is bytecode (web/build/stdlib_trim.py); PyScript's is written into the home, as
-// pyodide-boot.mjs writes it.
+// Our package and PyScript's are imported from the site's standard-library zip, as in
+// the page, where they are bytecode (web/build/stdlib_trim.py).
 export async function makeSnapshot(pyodideDir) {
   const files = {};
-  for (const [file, source] of Object.entries(await pyscriptPackageFiles())) {
-    files[`${HOME}/${file}`] = source;
-  }
-  const precompile = Object.keys(files);
 
   const page = await readFile(path.join(pyodideDir, '..', 'index.html'), 'utf8');
   const startup = await pyscriptStartupCode();
@@ -36,7 +31,6 @@ export async function makeSnapshot(pyodideDir) {
     // Only what a browser boot would have, nothing from the build machine.
     env: {
       HOME,
-      CHAINRULE_PRECOMPILE: precompile.join(':'),
       CHAINRULE_RUN_CODE: inRunCodeDir(runCode),
       CHAINRULE_PYSCRIPT_STARTUP: inRunCodeDir(startup),
     },

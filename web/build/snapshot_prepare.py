@@ -10,6 +10,8 @@ def prepare():
     import os
     import pkgutil
 
+    bytecode_first()
+
     # The stdlib modules that PyScript's own start-up code and package import.
     for name in (
         "asyncio", "base64", "collections", "functools", "html", "inspect", "io", "json",
@@ -26,7 +28,6 @@ def prepare():
         if not module.name.startswith("chainrule.page."):
             importlib.import_module(module.name)
 
-    precompile_sources(os.environ.pop("CHAINRULE_PRECOMPILE").split(os.pathsep))
     precompile_run_code(
         os.environ.pop("CHAINRULE_RUN_CODE").split(os.pathsep),
         os.environ.pop("CHAINRULE_PYSCRIPT_STARTUP").split(os.pathsep),
@@ -45,28 +46,15 @@ def prepare():
     sys.executable = sys._base_executable = ""
 
 
-def precompile_sources(paths):
-    """Compile modules that can only be imported in the page (PyScript's package needs
-    the browser, and comes as source) and hand out the code when the page imports them,
-    as long as the file holds exactly the source compiled here."""
-    import os
-    from importlib.machinery import SourceFileLoader
+def bytecode_first():
+    """Puts the site's zip ahead of Python's home on sys.path, as pyodide-boot.mjs does
+    on a boot without the snapshot: our package and PyScript's are bytecode there, and
+    PyScript's start-up code writes its package's source into the home (the working
+    directory, sys.path[0]), which would otherwise be compiled at every boot."""
+    import sys
 
-    compiled = {}
-    for path in paths:
-        with open(path, "rb") as file:
-            source = file.read()
-        compiled[path] = (source, compile(source, path, "exec", dont_inherit=True))
-
-    compile_source = SourceFileLoader.source_to_code
-
-    def source_to_code(self, data, path, *args, **kwargs):
-        source, code = compiled.get(path, (None, None))
-        if source == data:
-            return code
-        return compile_source(self, data, path, *args, **kwargs)
-
-    SourceFileLoader.source_to_code = source_to_code
+    home = sys.path.pop(0)
+    sys.path.insert(1, home)
 
 
 def precompile_run_code(paths, pyscript_startup_paths):
@@ -78,14 +66,18 @@ def precompile_run_code(paths, pyscript_startup_paths):
     other source compiles as usual.
 
     PyScript's start-up code writes its `pyscript` package into Python's home,
-    file by file through pathlib, then imports it. When the package is already
-    there (pyodide-boot.mjs writes the same files from py/home.json before
-    PyScript runs, see web/build/pyscript-code.mjs), that start-up code only
-    imports it, leaving __main__ as the original would."""
+    file by file through pathlib, then imports it. The package is bytecode in the
+    site's zip, which comes first on sys.path (bytecode_first), so the files it
+    writes would never be read: that start-up code only imports the package,
+    leaving __main__ as the original would."""
     import ast
-    import os
+    import importlib.util
     import pyodide.code
     from _pyodide import _base
+
+    pyscript = importlib.util.find_spec("pyscript")
+    if pyscript is None or ".zip/" not in (pyscript.origin or ""):
+        raise RuntimeError(f"PyScript's package is not in the site's zip: {pyscript}")
 
     def read(path):
         with open(path, encoding="utf-8") as file:
@@ -107,7 +99,7 @@ def precompile_run_code(paths, pyscript_startup_paths):
         if code is None:
             missed.append(source[:80])
             return None
-        if source in pyscript_startup and os.path.isfile("pyscript/__init__.py"):
+        if source in pyscript_startup:
             code = compiled[import_pyscript]
         # A CodeRunner past its compile step: Pyodide's own run() and run_async().
         runner = object.__new__(_base.CodeRunner)
@@ -150,4 +142,4 @@ def precompile_run_code(paths, pyscript_startup_paths):
 
 
 prepare()
-del prepare, precompile_sources, precompile_run_code
+del prepare, bytecode_first, precompile_run_code

@@ -5,16 +5,16 @@ function, optional or not) from the page's Python code through the standard
 library itself, plus what Python imports while starting; each as the bytecode
 of the Python that will import it, compiled here.
 
-Our package goes into the same zip, as bytecode too (it is imported from there, in the
-page and when the build takes the snapshot): a boot compiles none of it, and its .xz
-twin packs it with the standard library.
+Our package and PyScript's go into the same zip, as bytecode too (they are imported
+from there, in the page and when the build takes the snapshot): a boot compiles none of
+them, and the zip's .xz twin packs them with the standard library.
 
 CHAINRULE_STDLIB_IN / _OUT: the zip to read and the one to write.
 CHAINRULE_STDLIB_SOURCES: a JSON file {file name: source} of the code the page runs;
-our package's modules are the names under chainrule/.
+the packages' modules are the names under chainrule/ and pyscript/.
 """
 
-PACKAGE = "chainrule/"
+PACKAGES = ("chainrule/", "pyscript/")
 
 
 def trim():
@@ -126,7 +126,7 @@ def trim():
                     stored.filename, data = bytecode(name, data)
                 out.writestr(stored, data)
         for name, source in sorted(sources.items()):
-            if name.startswith(PACKAGE):
+            if name.startswith(PACKAGES):
                 entry, data = bytecode(name, source.encode("utf-8"))
                 out.writestr(zipfile.ZipInfo(entry, date_time=(1980, 1, 1, 0, 0, 0)), data)
     return sorted(needed)

@@ -6,9 +6,8 @@
 // snapshot taken at build time (web/build/snapshot.mjs) and fall back to a
 // normal boot if that fails. boot.js has a worker (snapshot-worker.js) read
 // and unpack the snapshot and compile the wasm off the main thread, which only
-// instantiates them. Our Python package is bytecode in the standard-library
-// zip; PyScript's comes as one bundle that is written into Python's home
-// before PyScript gets the interpreter.
+// instantiates them. Our Python package and PyScript's are bytecode in the
+// standard-library zip.
 // Along the way the page shell hears which stage the boot is in
 // ('chainrule:boot-stage') or why it failed ('chainrule:boot-failed').
 import { loadPyodide as loadPlainPyodide, version } from './pyodide.mjs';
@@ -17,9 +16,6 @@ export { version };
 
 const INDEX_URL = new URL('./', import.meta.url).href;
 const WASM_NAME = 'pyodide.asm.wasm';
-// PyScript's package, {path under Python's home: source}
-// (web/build/python-sources.mjs); ours is bytecode in the standard-library zip.
-const PYTHON_FILES = '../py/home.json';
 // Filled in by the build: the size of the memory the snapshot restores (a
 // snapshot of another size is from another build).
 const SNAPSHOT_BYTES = Number('__SNAPSHOT_BYTES__');
@@ -110,7 +106,7 @@ function watchWasm() {
 // is handed to the service worker's staging cache (see sw.template.js), so
 // precaching it later downloads nothing twice.
 const STAGED = 'chainrule-staged';
-const STAGED_FILES = ['pyodide-lock.json', 'home.json'];
+const STAGED_FILES = ['pyodide-lock.json'];
 
 function staged(response, url) {
   const name = url.pathname.split('/').pop();
@@ -200,28 +196,17 @@ function reseed(pyodide) {
   modules.destroy();
 }
 
-function downloadPythonFiles() {
-  const files = fetch(new URL(PYTHON_FILES, INDEX_URL)).then((response) => {
-    if (!response.ok) throw new BootError(`${PYTHON_FILES.split('/').pop()} could not be downloaded (HTTP ${response.status})`);
-    return response.json();
-  }, (error) => {
-    throw new BootError(`${PYTHON_FILES.split('/').pop()} could not be downloaded (${error.message})`);
-  });
-  files.catch(() => {});
-  return files;
-}
-
-// Written as bytes: given a string, Emscripten's FS encodes it to UTF-8 in JavaScript,
-// a character at a time (50 ms of a boot for our 240 KB); TextEncoder does it natively.
-function writePythonFiles(pyodide, files) {
-  const { FS } = pyodide;
-  const home = FS.cwd();
-  const utf8 = new TextEncoder();
-  for (const [file, source] of Object.entries(files)) {
-    const target = `${home}/${file}`;
-    FS.mkdirTree(target.slice(0, target.lastIndexOf('/')));
-    FS.writeFile(target, utf8.encode(source));
-  }
+// Our package and PyScript's are bytecode in the standard-library zip, but
+// PyScript's start-up code writes its package's source into Python's home (the
+// working directory, sys.path[0]) and imports it: with the zip first, the
+// import takes the bytecode and nothing is compiled. The snapshot was taken
+// with the same order (web/build/snapshot_prepare.py bytecode_first).
+function bytecodeFirst(pyodide) {
+  const sys = pyodide.pyimport('sys');
+  const path = sys.path;
+  path.splice(1, 0, path.shift());
+  path.destroy();
+  sys.destroy();
 }
 
 async function bootFromSnapshot(watch, snapshot) {
@@ -251,6 +236,7 @@ async function startPython(watch) {
     }
   }
   const pyodide = await Promise.race([loadPlainPyodide({ indexURL: INDEX_URL }), watch.failed]);
+  bytecodeFirst(pyodide);
   recordBoot('normal');
   return pyodide;
 }
@@ -258,11 +244,8 @@ async function startPython(watch) {
 async function bootPython() {
   const watch = watchWasm();
   const restoreFetch = quietEarlyFetches();
-  const files = downloadPythonFiles();
   try {
-    const pyodide = await startPython(watch);
-    writePythonFiles(pyodide, await files);
-    return pyodide;
+    return await startPython(watch);
   } catch (error) {
     announce('boot-failed', error instanceof BootError
       ? `Python could not start: ${error.message}. Check your connection and reload the page.`
