@@ -161,6 +161,38 @@ def test_the_first_boot_takes_the_builds_layout_instead_of_running_dagre(page, a
     assert drawn == expected
 
 
+# Run before the page's own scripts: notes, when PyScript's module is added to the page,
+# whether the page's <script type="py">, which holds PyScript's config, is there yet.
+WATCH_PYSCRIPT = """
+new MutationObserver((records, observer) => {
+  for (const { addedNodes } of records) {
+    for (const node of addedNodes) {
+      if (node.tagName === 'SCRIPT' && (node.src || '').endsWith('/pyscript/core.js')) {
+        window.pyscriptFoundConfig = Boolean(document.querySelector('script[type="py"][config]'));
+        observer.disconnect();
+      }
+    }
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_pyscript_starts_only_once_the_page_holds_its_config(context, app_url):
+    # PyScript reads its config (our boot module as the interpreter) when its module runs;
+    # run earlier, it fetched Pyodide from its CDN. A page the service worker serves boots
+    # at once, before the parser has reached the end of the page.
+    context.add_init_script(WATCH_PYSCRIPT)
+    page = context.new_page()
+    page.goto(app_url)
+    wait_for_state(page, "ready")
+    assert page.evaluate("window.pyscriptFoundConfig") is True
+    assert page.evaluate(SERVICE_WORKER_ACTIVE), "the service worker never activated"
+    page.reload()
+    wait_for_state(page, "ready")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    assert page.evaluate("window.pyscriptFoundConfig") is True
+
+
 def test_shell_paints_before_python_and_shows_boot_stages(page, app_url):
     held = []
     page.route(WASM, lambda route: held.append(route))

@@ -57,7 +57,14 @@
     // (The standard library comes from the worker below on a first visit.)
     add('link', { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: inSite('pyodide/pyodide-lock.json') });
     add('script', { type: 'module', src: inSite('pyodide/pyodide-boot.mjs') });
-    add('script', { type: 'module', src: inSite('pyscript/core.js') });
+    // PyScript reads its config (which names our boot module) from the page's Python
+    // script element when its module runs; run before the page is parsed, as a cached
+    // page's can be, it would find none and fetch Pyodide from its CDN. So it
+    // downloads now and runs once the page is parsed.
+    add('link', { rel: 'modulepreload', href: inSite('pyscript/core.js') });
+    const startPyScript = () => add('script', { type: 'module', src: inSite('pyscript/core.js') });
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startPyScript, { once: true });
+    else startPyScript();
   });
 
   // The link's speed as the page came over it until the renderer had arrived: the
