@@ -5,6 +5,8 @@ import re
 import shutil
 import subprocess
 
+import pytest
+
 from harness import REPO, SERVICE_WORKER_ACTIVE, SITE, wait_for_state
 from pages import assert_that, eventually, run_python
 
@@ -67,12 +69,15 @@ def test_a_boot_compiles_no_python(page, app_url):
     assert missed == []
 
 
-def test_a_boot_without_the_snapshot_imports_only_bytecode(page, app_url):
+@pytest.mark.parametrize("boot", ["normal", "snapshot"])
+def test_a_boot_imports_only_bytecode(page, app_url, boot):
     # Our package and PyScript's are bytecode in the site's zip, ahead of the source
     # PyScript writes into Python's home: nothing the page imports is compiled at boot.
-    page.goto(app_url + "?boot=normal")
+    page.goto(f"{app_url}?boot={boot}&packing=xz")
     wait_for_state(page, "ready")
-    assert page.evaluate("document.documentElement.dataset.pythonBoot") == "normal"
+    assert page.evaluate("document.documentElement.dataset.pythonBoot") == boot
+    sys_path = json.loads(run_python(page, "import json, sys; json.dumps(sys.path)"))
+    assert sys_path[0].endswith(".zip") and "" in sys_path
     # Where each module was loaded from (Python's frozen modules name a file they were
     # never read from).
     files = json.loads(run_python(page, """

@@ -10,8 +10,6 @@ def prepare():
     import os
     import pkgutil
 
-    bytecode_first()
-
     # The stdlib modules that PyScript's own start-up code and package import.
     for name in (
         "asyncio", "base64", "collections", "functools", "html", "inspect", "io", "json",
@@ -46,17 +44,6 @@ def prepare():
     sys.executable = sys._base_executable = ""
 
 
-def bytecode_first():
-    """Puts the site's zip ahead of Python's home on sys.path, as pyodide-boot.mjs does
-    on a boot without the snapshot: our package and PyScript's are bytecode there, and
-    PyScript's start-up code writes its package's source into the home (the working
-    directory, sys.path[0]), which would otherwise be compiled at every boot."""
-    import sys
-
-    home = sys.path.pop(0)
-    sys.path.insert(1, home)
-
-
 def precompile_run_code(paths, pyscript_startup_paths):
     """Compile the code Pyodide and PyScript run at every boot through
     eval_code() / eval_code_async() (runPython() / runPythonAsync() in JS), most
@@ -67,8 +54,8 @@ def precompile_run_code(paths, pyscript_startup_paths):
 
     PyScript's start-up code writes its `pyscript` package into Python's home,
     file by file through pathlib, then imports it. The package is bytecode in the
-    site's zip, which comes first on sys.path (bytecode_first), so the files it
-    writes would never be read: that start-up code only imports the package,
+    site's zip, which the page puts first on sys.path (pyodide-boot.mjs bytecodeFirst), so
+    the files it writes would never be read: that start-up code only imports the package,
     leaving __main__ as the original would."""
     import ast
     import importlib.util
@@ -142,4 +129,4 @@ def precompile_run_code(paths, pyscript_startup_paths):
 
 
 prepare()
-del prepare, bytecode_first, precompile_run_code
+del prepare, precompile_run_code

@@ -199,12 +199,14 @@ function reseed(pyodide) {
 // Our package and PyScript's are bytecode in the standard-library zip, but
 // PyScript's start-up code writes its package's source into Python's home (the
 // working directory, sys.path[0]) and imports it: with the zip first, the
-// import takes the bytecode and nothing is compiled. The snapshot was taken
-// with the same order (web/build/snapshot_prepare.py bytecode_first).
+// import takes the bytecode and nothing is compiled. Either boot has the home
+// ahead of the zip (the snapshot's sys.path holds it twice), so the zip moves
+// to the front.
 function bytecodeFirst(pyodide) {
   const sys = pyodide.pyimport('sys');
   const path = sys.path;
-  path.splice(1, 0, path.shift());
+  const zip = path.findIndex((entry) => entry.endsWith('.zip'));
+  if (zip > 0) path.unshift(...path.splice(zip, 1));
   path.destroy();
   sys.destroy();
 }
@@ -236,7 +238,6 @@ async function startPython(watch) {
     }
   }
   const pyodide = await Promise.race([loadPlainPyodide({ indexURL: INDEX_URL }), watch.failed]);
-  bytecodeFirst(pyodide);
   recordBoot('normal');
   return pyodide;
 }
@@ -245,7 +246,9 @@ async function bootPython() {
   const watch = watchWasm();
   const restoreFetch = quietEarlyFetches();
   try {
-    return await startPython(watch);
+    const pyodide = await startPython(watch);
+    bytecodeFirst(pyodide);
+    return pyodide;
   } catch (error) {
     announce('boot-failed', error instanceof BootError
       ? `Python could not start: ${error.message}. Check your connection and reload the page.`
